@@ -1,0 +1,1 @@
+"""autograd_lite."""
