@@ -1,0 +1,123 @@
+"""The backward pass: walk the tape from the roots in reverse recording order.
+
+Every node reachable from the roots is collected iteratively (no recursion, so a chain of
+100,000 ops is fine), sorted by its sequence number from last recorded to first, and run once,
+after all gradients for its outputs have been summed. Gradients reaching a leaf are added into
+its ``.grad`` (or, for ``autograd.grad``, into the captured results instead).
+"""
+import numpy as np
+
+from ..kernels import sum_to_shape
+from ..tensor import Tensor, _wrap
+from . import anomaly
+
+
+def run_backward(roots, root_grads, retain_graph=False, capture=None):
+    """Backpropagate ``root_grads`` (arrays) from ``roots`` (Tensors).
+
+    ``capture``: None to accumulate into leaves' ``.grad``; or a dict mapping a leaf Tensor's id,
+    or a (node id, output index) pair for a non-leaf, to a result slot. Returns the list of
+    captured gradients (None where nothing flowed) when capturing.
+    """
+    captured = {} if capture is not None else None
+    pending = {}  # node -> list of summed gradients, one per output
+    for root, grad in zip(roots, root_grads):
+        if root._node is None:
+            _deliver_to_leaf(root, grad, captured, capture)
+        else:
+            _add_pending(pending, root._node, root._out_index, grad)
+
+    for node in _reverse_recording_order(pending):
+        grads = pending.pop(node, None)
+        if grads is None:
+            continue
+        if capture is not None:
+            for index, g in enumerate(grads):
+                slot = capture.get((id(node), index))
+                if slot is not None and g is not None:
+                    captured[slot] = g
+        for index, meta in enumerate(node.out_meta):
+            if grads[index] is None and meta is not None:
+                grads[index] = np.zeros(meta[0], dtype=meta[1])
+        input_grads = node.fn.backward(node.ctx, *grads)
+        if not retain_graph:
+            node.ctx._release()
+        if type(input_grads) is not tuple:
+            input_grads = (input_grads,)
+        if len(input_grads) != len(node.edges):
+            raise RuntimeError(
+                f"{node.name}.backward returned {len(input_grads)} gradients but forward took "
+                f"{len(node.edges)} arguments; return one per argument (None where there is none)")
+        for edge, g in zip(node.edges, input_grads):
+            if edge is None or g is None:
+                continue
+            target, index, shape, dtype = edge
+            g = _route(node, g, shape, dtype)
+            if index is None:
+                _deliver_to_leaf(target, g, captured, capture)
+            else:
+                _add_pending(pending, target, index, g)
+
+    if capture is not None:
+        return [captured.get(slot) for slot in range(len(capture))]
+    return None
+
+
+def _route(node, g, shape, dtype):
+    """The one place where a gradient is made to fit its input: summed over broadcast axes,
+    cast to the input's dtype, and (under detect_anomaly) checked for NaN/Inf."""
+    if isinstance(g, Tensor):
+        g = g.data
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
+    if g.shape != shape:
+        try:
+            g = sum_to_shape(g, shape)
+        except ValueError as error:
+            raise RuntimeError(f"{node.name}.backward returned a gradient of shape {g.shape} for "
+                               f"an input of shape {shape}: {error}") from None
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    if anomaly._enabled[0] and not np.all(np.isfinite(g)):
+        where = "".join(node.trace[-3:]) if node.trace else "(forward ran outside detect_anomaly)\n"
+        raise RuntimeError(f"Function '{node.name}Backward' returned nan or inf values in its "
+                           f"gradient (shape {g.shape}). The forward call that created it:\n{where}")
+    return g
+
+
+def _add_pending(pending, node, index, g):
+    grads = pending.get(node)
+    if grads is None:
+        grads = pending[node] = [None] * len(node.out_meta)
+    current = grads[index]
+    grads[index] = g if current is None else current + g
+
+
+def _deliver_to_leaf(leaf, g, captured, capture):
+    if capture is not None:
+        slot = capture.get(id(leaf))
+        if slot is not None:
+            current = captured.get(slot)
+            captured[slot] = g if current is None else current + g
+        return
+    if leaf.grad is None:
+        leaf.grad = _wrap(np.array(g, dtype=leaf.data.dtype, copy=True))
+    else:
+        leaf.grad.data += g
+
+
+def _reverse_recording_order(pending):
+    """All nodes reachable from the pending ones, last recorded first."""
+    stack = list(pending)
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for edge in node.edges:
+            if edge is not None and edge[1] is not None and edge[0] not in seen:
+                seen.add(edge[0])
+                stack.append(edge[0])
+    return sorted(seen, key=_seq, reverse=True)
+
+
+def _seq(node):
+    return node.seq

@@ -1,0 +1,153 @@
+"""Finite-difference gradient checking, the course's "proof that backprop works".
+
+For every input that requires grad, the analytic gradient (one backward pass) is compared with
+central differences (J(θ+ε) − J(θ−ε)) / 2ε in float64. Outputs are reduced to the scalar
+J = Σ wᵢ·outᵢ with fixed random weights w, so one backward gives wᵀ·Jacobian exactly and each
+numeric derivative needs two forward passes; a wrong Jacobian entry would have to be orthogonal
+to a random w to go unseen. A single scalar output keeps w = 1, so the figures reported are the
+gradient itself.
+
+An input passes when every element satisfies |g − g̃| ≤ atol + rtol·|g̃| (PyTorch's elementwise
+rule) and the course's relative error ‖g − g̃‖₂ / (‖g‖₂ + ‖g̃‖₂) is at most ``rel_tol`` (or the
+largest absolute difference is within atol, for gradients too small for a ratio to mean anything).
+The course reads that ratio as: below 1e-7 great, around 1e-5 look closer, above 1e-3 wrong.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import grad_mode
+from .autograd import grad as autograd_grad
+from .tensor import Tensor
+
+
+class GradcheckError(AssertionError):
+    """Raised by gradcheck; the message names the input, the worst element and both values."""
+
+
+@dataclass
+class InputReport:
+    input_index: int
+    shape: tuple
+    relative_error: float
+    max_abs_error: float
+    worst_index: tuple
+    analytic: float
+    numeric: float
+    passed: bool
+
+    def describe(self) -> str:
+        verdict = ("great (< 1e-7)" if self.relative_error < 1e-7 else
+                   "suspicious (1e-7 .. 1e-3)" if self.relative_error < 1e-3 else "wrong (> 1e-3)")
+        return (f"input {self.input_index} (shape {self.shape}): relative error "
+                f"{self.relative_error:.3e} [course: {verdict}], max |analytic - numeric| "
+                f"{self.max_abs_error:.3e} at index {self.worst_index}: analytic "
+                f"{self.analytic:.10g}, numeric {self.numeric:.10g}")
+
+
+def _as_tuple(inputs):
+    return tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+
+
+def _outputs(fn, inputs):
+    out = fn(*inputs)
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    return [o for o in outs if isinstance(o, Tensor) and o.dtype.kind == "f"]
+
+
+def _check_inputs(inputs):
+    checked = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    if not checked:
+        raise ValueError("gradcheck: no input requires grad, so there is nothing to check; "
+                         "create the inputs with requires_grad=True")
+    for i in checked:
+        if inputs[i].dtype != np.float64:
+            raise TypeError(f"gradcheck: input {i} is {inputs[i].dtype}; finite differences need "
+                            f"float64 to be meaningful, pass inputs[{i}].double() (and make the "
+                            f"function compute in float64)")
+    return checked
+
+
+def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, rel_tol=1e-6, seed=0):
+    """Compare analytic and numeric gradients; return one ``InputReport`` per checked input."""
+    inputs = _as_tuple(inputs)
+    checked = _check_inputs(inputs)
+    outputs = _outputs(fn, inputs)
+    if not outputs:
+        raise ValueError("gradcheck: the function returned no floating-point tensor")
+    rng = np.random.default_rng(seed)
+    # a scalar output keeps weight 1, so the reported values are dJ/dθ itself (the course's case)
+    weights = [np.ones(o.shape) if o.data.size == 1 and len(outputs) == 1 else
+               rng.uniform(0.5, 1.5, o.shape) * rng.choice([-1.0, 1.0], o.shape) for o in outputs]
+
+    differentiable = [o for o in outputs if o.requires_grad]
+    if differentiable:
+        analytic = autograd_grad(
+            differentiable, [inputs[i] for i in checked],
+            [w for o, w in zip(outputs, weights) if o.requires_grad], allow_unused=True)
+    else:
+        analytic = [None] * len(checked)
+
+    def objective():
+        with grad_mode.no_grad():
+            return sum(float(np.sum(np.asarray(o.data, dtype=np.float64) * w))
+                       for o, w in zip(_outputs(fn, inputs), weights))
+
+    reports = []
+    for position, i in enumerate(checked):
+        data = inputs[i].data
+        numeric = np.zeros(data.shape)
+        for index in np.ndindex(data.shape):
+            original = data[index]
+            data[index] = original + eps
+            plus = objective()
+            data[index] = original - eps
+            minus = objective()
+            data[index] = original
+            numeric[index] = (plus - minus) / (2 * eps)
+        g = analytic[position]
+        g = np.zeros(data.shape) if g is None else g.data.astype(np.float64)
+        reports.append(_compare(i, g, numeric, atol, rtol, rel_tol))
+    return reports
+
+
+def _compare(i, g, numeric, atol, rtol, rel_tol):
+    diff = np.abs(g - numeric)
+    denominator = np.linalg.norm(g) + np.linalg.norm(numeric)
+    relative = float(np.linalg.norm(g - numeric) / denominator) if denominator else 0.0
+    excess = diff - (atol + rtol * np.abs(numeric))
+    worst = np.unravel_index(int(np.argmax(excess)), g.shape) if g.size else ()
+    max_abs = float(diff.max()) if g.size else 0.0
+    elementwise_ok = bool(np.all(excess <= 0))
+    passed = elementwise_ok and (relative <= rel_tol or max_abs <= atol)
+    return InputReport(i, g.shape, relative, max_abs, tuple(int(k) for k in worst),
+                       float(g[worst]) if g.size else 0.0,
+                       float(numeric[worst]) if g.size else 0.0, passed)
+
+
+def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, rel_tol=1e-6,
+              seed=0):
+    """True when every input's analytic gradient matches central differences; otherwise raise
+    ``GradcheckError`` (or return False when ``raise_exception`` is False)."""
+    reports = gradcheck_report(fn, inputs, eps=eps, atol=atol, rtol=rtol, rel_tol=rel_tol,
+                               seed=seed)
+    failed = [r for r in reports if not r.passed]
+    if not failed:
+        return True
+    if not raise_exception:
+        return False
+    lines = "\n  ".join(r.describe() for r in failed)
+    raise GradcheckError(
+        f"gradcheck failed (eps={eps}, atol={atol}, rtol={rtol}, rel_tol={rel_tol}):\n  {lines}\n"
+        f"If the analytic value is wrong, look at the backward of the ops this input flows "
+        f"through (check them one at a time with al.gradcheck). If the function has a kink "
+        f"(relu, abs, max) within eps of this point, move the input away from it. If the function "
+        f"is random (dropout), fix its seed so both sides see the same mask.")
+
+
+def gradgradcheck(fn, inputs, **kwargs):
+    """Second derivatives need backward passes that are themselves recorded, which
+    autograd_lite's array-level backward functions are not."""
+    raise NotImplementedError(
+        "gradgradcheck: autograd_lite does not support create_graph=True (its backward functions "
+        "work on numpy arrays), so second derivatives cannot be checked")

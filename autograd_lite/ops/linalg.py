@@ -1,0 +1,41 @@
+"""Matrix products."""
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class MatMul(Function):
+    """a @ b with numpy's rules: 1-D operands are promoted and the added dim removed again;
+    leading (batch) dims broadcast, and the engine sums their gradients back."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul: both operands need at least 1 dim, got shapes {a.shape} "
+                             f"and {b.shape}")
+        k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if k_a != k_b:
+            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not match: the last dim "
+                             f"of the first ({k_a}) must equal the "
+                             f"{'only' if b.ndim == 1 else 'second-to-last'} dim of the second "
+                             f"({k_b})")
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        if b.ndim == 1:
+            g = np.expand_dims(g, -1)
+        if a.ndim == 1:
+            g = np.expand_dims(g, -2)
+        ga = np.matmul(g, np.swapaxes(b2, -1, -2)) if need_a else None
+        gb = np.matmul(np.swapaxes(a2, -1, -2), g) if need_b else None
+        if ga is not None and a.ndim == 1:
+            ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:])
+        if gb is not None and b.ndim == 1:
+            gb = gb.reshape(gb.shape[:-1])
+        return ga, gb

@@ -1,0 +1,128 @@
+"""Reductions over dims (None, an int, negative, or a tuple), with keepdim."""
+import numpy as np
+
+from ..autograd.function import Function
+
+
+def _expand_back(g, in_shape, dims, keepdim):
+    """Reshape a reduced gradient so that it broadcasts against the input again."""
+    if not keepdim:
+        g = np.expand_dims(g, dims)
+    return g
+
+
+class Sum(Function):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        return np.sum(x, axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        g = _expand_back(g, ctx.shape, ctx.dims, ctx.keepdim)
+        return np.broadcast_to(g, ctx.shape), None, None
+
+
+class Mean(Function):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        ctx.count = int(np.prod([x.shape[d] for d in dims]))
+        return np.mean(x, axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        g = _expand_back(g, ctx.shape, ctx.dims, ctx.keepdim) / ctx.count
+        return np.broadcast_to(g, ctx.shape), None, None
+
+
+class Var(Function):
+    """Σ(x−μ)²/(N−correction); correction 1 is the unbiased estimate, 0 the biased one."""
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        count = int(np.prod([x.shape[d] for d in dims]))
+        centered = x - np.mean(x, axis=dims, keepdims=True)
+        ctx.save_for_backward(centered)
+        ctx.denominator = max(count - correction, 0)
+        return np.sum(centered * centered, axis=dims, keepdims=keepdim) / ctx.denominator
+
+    @staticmethod
+    def backward(ctx, g):
+        centered, = ctx.saved_tensors
+        g = _expand_back(g, centered.shape, ctx.dims, ctx.keepdim)
+        return g * (2 / ctx.denominator) * centered, None, None, None
+
+
+class Std(Function):
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        count = int(np.prod([x.shape[d] for d in dims]))
+        centered = x - np.mean(x, axis=dims, keepdims=True)
+        ctx.denominator = max(count - correction, 0)
+        out = np.sqrt(np.sum(centered * centered, axis=dims, keepdims=keepdim) / ctx.denominator)
+        ctx.save_for_backward(centered, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        centered, out = ctx.saved_tensors
+        g = _expand_back(g / out, centered.shape, ctx.dims, ctx.keepdim)
+        return g * centered / ctx.denominator, None, None, None
+
+
+class MaxAll(Function):
+    """max or min over every element; ties share the gradient evenly (as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, x, is_max):
+        out = np.max(x) if is_max else np.min(x)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        hits = x == out
+        return g * hits / np.count_nonzero(hits), None
+
+
+class MaxDim(Function):
+    """max or min along one dim, returning (values, indices); the gradient goes to the index
+    that was returned."""
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, is_max):
+        indices = np.expand_dims((np.argmax if is_max else np.argmin)(x, axis=dim), dim)
+        values = np.take_along_axis(x, indices, axis=dim)
+        ctx.shape, ctx.dim, ctx.indices = x.shape, dim, indices
+        if not keepdim:
+            values, indices = values.squeeze(dim), indices.squeeze(dim)
+        return values, indices.astype(np.int64)
+
+    @staticmethod
+    def backward(ctx, g, _indices_grad):
+        grad = np.zeros(ctx.shape, dtype=g.dtype)
+        np.put_along_axis(grad, ctx.indices, g.reshape(ctx.indices.shape), axis=ctx.dim)
+        return grad, None, None, None
+
+
+class Logsumexp(Function):
+    """log Σ exp(x), shifted by the max so that it stays finite for any finite input."""
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        shift = np.max(x, axis=dims, keepdims=True)
+        shift = np.where(np.isfinite(shift), shift, 0)
+        out = np.log(np.sum(np.exp(x - shift), axis=dims, keepdims=True)) + shift
+        ctx.save_for_backward(x, out)
+        ctx.dims, ctx.keepdim = dims, keepdim
+        return out if keepdim else np.squeeze(out, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        g = _expand_back(g, x.shape, ctx.dims, ctx.keepdim)
+        return g * np.exp(x - out), None, None

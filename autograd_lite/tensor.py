@@ -1,0 +1,398 @@
+"""``Tensor``: a numpy array, whether it requires grad, its ``.grad``, and the node that made it.
+
+The methods here are thin: each one calls the function of the same name in ``autograd_lite.ops``
+(imported at the bottom of this module, after the class exists), so ``t.sum(1)`` and
+``al.sum(t, 1)`` are one code path.
+"""
+import numpy as np
+
+from . import dtypes, grad_mode
+
+
+class Tensor:
+    __slots__ = ("data", "requires_grad", "grad", "_node", "_out_index", "_version", "__weakref__")
+    # numpy hands mixed expressions (ndarray * Tensor) to Tensor's reflected operators
+    __array_ufunc__ = None
+
+    def __init__(self, data, dtype=None, requires_grad=False):
+        array = np.array(data.data if isinstance(data, Tensor) else data, copy=True)
+        array = array.astype(dtypes.infer_dtype(array) if dtype is None else np.dtype(dtype),
+                             copy=False)
+        _init(self, array, None)
+        if requires_grad:
+            self.requires_grad_(True)
+
+    # ---- attributes -----------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    def size(self, dim=None):
+        if dim is None:
+            return self.data.shape
+        return self.data.shape[ops.normalize_dim(dim, self.data.ndim, "size")]
+
+    def numel(self):
+        return self.data.size
+
+    def dim(self):
+        return self.data.ndim
+
+    @property
+    def is_leaf(self):
+        return self._node is None
+
+    @property
+    def grad_fn(self):
+        return self._node
+
+    @property
+    def T(self):
+        return ops.permute(self, tuple(range(self.data.ndim - 1, -1, -1)))
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self.data.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool):
+            extras.append(f"dtype={self.data.dtype}")
+        if self._node is not None:
+            extras.append(f"grad_fn=<{self._node.name}Backward>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    # ---- conversion -----------------------------------------------------------------------
+    def numpy(self):
+        """The underlying array, without a copy. Like PyTorch, refused for a tensor that requires
+        grad (changing the array would silently corrupt the graph): use ``.detach().numpy()``."""
+        if self.requires_grad:
+            raise RuntimeError("numpy() on a tensor that requires grad: call .detach().numpy()")
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item(): only a one-element tensor converts to a Python number, "
+                             f"this one has shape {self.data.shape}")
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise RuntimeError(f"the truth value of a tensor of shape {self.data.shape} is "
+                               f"ambiguous; use .any() or .all()")
+        return bool(self.data.item())
+
+    def detach(self):
+        """A tensor sharing this one's data (and version counter) that is off the graph."""
+        return _wrap(self.data, version=self._version)
+
+    def clone(self):
+        return ops.clone(self)
+
+    def to(self, dtype):
+        return ops.astype(self, dtype)
+
+    astype = to
+
+    def float(self):
+        return ops.astype(self, dtypes.float32)
+
+    def double(self):
+        return ops.astype(self, dtypes.float64)
+
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and self.data.dtype.kind != "f":
+            raise RuntimeError(f"only floating-point tensors can require gradients; this one is "
+                               f"{self.data.dtype} (convert it with .float() or .double())")
+        if not requires_grad and self._node is not None:
+            raise RuntimeError("requires_grad_(False) on a non-leaf tensor; use .detach()")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    @staticmethod
+    def _from_array(array):
+        return _wrap(array)
+
+    # ---- autograd -------------------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph=False):
+        from .autograd import backward
+        backward(self, gradient, retain_graph=retain_graph)
+
+    # ---- operators ------------------------------------------------------------------------
+    def __add__(self, other):
+        return ops.add(self, other)
+
+    def __radd__(self, other):
+        return ops.add(other, self)
+
+    def __sub__(self, other):
+        return ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return ops.sub(other, self)
+
+    def __mul__(self, other):
+        return ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return ops.div(other, self)
+
+    def __pow__(self, other):
+        return ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return ops.pow(other, self)
+
+    def __matmul__(self, other):
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return ops.matmul(other, self)
+
+    def __neg__(self):
+        return ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return ops.abs(self)
+
+    def __lt__(self, other):
+        return ops.lt(self, other)
+
+    def __le__(self, other):
+        return ops.le(self, other)
+
+    def __gt__(self, other):
+        return ops.gt(self, other)
+
+    def __ge__(self, other):
+        return ops.ge(self, other)
+
+    def __eq__(self, other):
+        return ops.eq(self, other)
+
+    def __ne__(self, other):
+        return ops.ne(self, other)
+
+    def __getitem__(self, index):
+        return ops.getitem(self, index)
+
+    # ---- in-place (refused on tensors that require grad while recording; bump the version) --
+    def __setitem__(self, index, value):
+        ops.setitem_(self, index, value)
+
+    def __iadd__(self, other):
+        return ops.add_(self, other)
+
+    def __isub__(self, other):
+        return ops.sub_(self, other)
+
+    def __imul__(self, other):
+        return ops.mul_(self, other)
+
+    def __itruediv__(self, other):
+        return ops.div_(self, other)
+
+    def add_(self, other, alpha=1):
+        return ops.add_(self, other if alpha == 1 else ops.mul(other, alpha))
+
+    def sub_(self, other, alpha=1):
+        return ops.sub_(self, other if alpha == 1 else ops.mul(other, alpha))
+
+    def mul_(self, other):
+        return ops.mul_(self, other)
+
+    def div_(self, other):
+        return ops.div_(self, other)
+
+    def zero_(self):
+        return ops.fill_(self, 0)
+
+    def fill_(self, value):
+        return ops.fill_(self, value)
+
+    def copy_(self, source):
+        return ops.copy_(self, source)
+
+    def clamp_(self, min=None, max=None):
+        return ops.copy_(self, ops.clamp(self.detach(), min, max))
+
+    # ---- methods that mirror the functions in ops -------------------------------------------
+    def sum(self, dim=None, keepdim=False):
+        return ops.sum(self, dim, keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        return ops.mean(self, dim, keepdim)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return ops.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return ops.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def max(self, dim=None, keepdim=False):
+        return ops.max(self, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return ops.min(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return ops.argmin(self, dim, keepdim)
+
+    def logsumexp(self, dim, keepdim=False):
+        return ops.logsumexp(self, dim, keepdim)
+
+    def softmax(self, dim):
+        return ops.softmax(self, dim)
+
+    def log_softmax(self, dim):
+        return ops.log_softmax(self, dim)
+
+    def exp(self):
+        return ops.exp(self)
+
+    def log(self):
+        return ops.log(self)
+
+    def sqrt(self):
+        return ops.sqrt(self)
+
+    def abs(self):
+        return ops.abs(self)
+
+    def pow(self, exponent):
+        return ops.pow(self, exponent)
+
+    def clamp(self, min=None, max=None):
+        return ops.clamp(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other):
+        return ops.maximum(self, other)
+
+    def minimum(self, other):
+        return ops.minimum(self, other)
+
+    def relu(self):
+        return ops.relu(self)
+
+    def sigmoid(self):
+        return ops.sigmoid(self)
+
+    def tanh(self):
+        return ops.tanh(self)
+
+    def matmul(self, other):
+        return ops.matmul(self, other)
+
+    def reshape(self, *shape):
+        return ops.reshape(self, *shape)
+
+    view = reshape
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return ops.flatten(self, start_dim, end_dim)
+
+    def transpose(self, dim0, dim1):
+        return ops.transpose(self, dim0, dim1)
+
+    def permute(self, *dims):
+        return ops.permute(self, *dims)
+
+    def squeeze(self, dim=None):
+        return ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return ops.unsqueeze(self, dim)
+
+    def expand(self, *sizes):
+        return ops.expand(self, *sizes)
+
+    def broadcast_to(self, shape):
+        return ops.broadcast_to(self, shape)
+
+    def split(self, split_size_or_sections, dim=0):
+        return ops.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks, dim=0):
+        return ops.chunk(self, chunks, dim)
+
+    def where(self, condition, other):
+        return ops.where(condition, self, other)
+
+    def any(self):
+        return _wrap(np.asarray(self.data.any()))
+
+    def all(self):
+        return _wrap(np.asarray(self.data.all()))
+
+
+def _init(t, array, version):
+    t.data = array
+    t.requires_grad = False
+    t.grad = None
+    t._node = None
+    t._out_index = 0
+    t._version = [0] if version is None else version
+
+
+def _wrap(array, requires_grad=False, version=None):
+    """A Tensor around ``array`` without a copy (the internal constructor)."""
+    t = Tensor.__new__(Tensor)
+    _init(t, array, version)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+
+def mark_modified(t):
+    """Record that ``t.data`` was changed in place by code outside the ops (optimizer kernels,
+    initialisers), so graphs that saved it refuse to backpropagate through stale values."""
+    t._version[0] += 1
+
+
+from . import ops  # noqa: E402  (ops needs the Tensor class defined above)
