@@ -1,0 +1,6 @@
+"""The built-in registry entries, registered on first use of ``opinfo.registered_ops()``."""
+from ..opinfo import register_op
+from .tensor_ops import TENSOR_OPS
+
+for _info in TENSOR_OPS:
+    register_op(_info)
