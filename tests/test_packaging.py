@@ -1,0 +1,23 @@
+"""setup.cfg lists every package folder (find: cannot see the mapped kernels/ folder)."""
+import configparser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_package_folder_is_listed_in_setup_cfg():
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    listed = set(config["options"]["packages"].split())
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts)
+               for p in (ROOT / "autograd_lite").rglob("__init__.py")}
+    on_disk |= {"autograd_lite.kernels." + ".".join(p.parent.relative_to(ROOT / "kernels").parts)
+                if p.parent != ROOT / "kernels" else "autograd_lite.kernels"
+                for p in (ROOT / "kernels").rglob("__init__.py")}
+    assert on_disk - listed == set(), f"packages missing from setup.cfg: {sorted(on_disk - listed)}"
+
+
+def test_kernels_never_import_the_framework():
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "kernels").rglob("*.py")
+                 if "autograd_lite" in p.read_text() .replace("autograd_lite.kernels", "")]
+    assert not offenders, f"kernels/ must not import autograd_lite: {offenders}"
