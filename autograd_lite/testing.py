@@ -76,22 +76,31 @@ def _skip_reason(info, check):
 
 
 # ---- the checks --------------------------------------------------------------------------------
+def gradcheck_target(info: OpInfo, sample: SampleInput):
+    """(fn, leaves): the sample as a function of its float64 leaves only, ready for gradcheck;
+    None when the sample has nothing to differentiate."""
+    args, kwargs, leaves = materialize(sample, np.float64)
+    if not leaves:
+        return None
+    positions = [id(t) for t in leaves]
+
+    def fn(*new_leaves):
+        swap = dict(zip(positions, new_leaves))
+        rebuilt = tuple([swap.get(id(v), v) for v in a] if isinstance(a, list) else swap.get(id(a), a)
+                        for a in args)
+        return _call(info, rebuilt, kwargs)
+
+    return fn, tuple(leaves)
+
+
 def check_gradcheck(info: OpInfo):
     """Analytic gradients equal central differences in float64 for every sample."""
     for sample in info.samples():
-        args, kwargs, leaves = materialize(sample, np.float64)
-        if not leaves:
+        target = gradcheck_target(info, sample)
+        if target is None:
             continue
-        positions = [id(t) for t in leaves]
-
-        def fn(*new_leaves, args=args, kwargs=kwargs, positions=positions):
-            swap = dict(zip(positions, new_leaves))
-            rebuilt = tuple([swap.get(id(v), v) for v in a] if isinstance(a, list) else swap.get(id(a), a)
-                            for a in args)
-            return _call(info, rebuilt, kwargs)
-
         try:
-            _gradcheck(fn, tuple(leaves), **info.gradcheck_kwargs)
+            _gradcheck(*target, **info.gradcheck_kwargs)
         except AssertionError as error:
             raise AssertionError(f"{_label(info, sample)}: {error}") from None
 
