@@ -96,39 +96,32 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
-        arrays = []
-        needs = []
-        tensors = []
-        for a in args:
-            if isinstance(a, Tensor):
-                arrays.append(a.data)
-                needs.append(a.requires_grad)
-                tensors.append(a)
-            else:
-                arrays.append(a)
-                needs.append(False)
+        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+        needs = tuple([isinstance(a, Tensor) and a.requires_grad for a in args])
         record = grad_mode._enabled[0] and True in needs
-        ctx = Context(cls.__name__, tuple(needs))
+        ctx = Context(cls.__name__, needs)
         try:
             raw = cls.forward(ctx, *arrays)
         except (ValueError, IndexError, TypeError) as error:
-            message = str(error)
-            if message.startswith(cls.op_name() + ":"):
-                raise
-            shapes = ", ".join(str(t.shape) for t in tensors)
-            raise type(error)(f"{cls.op_name()}: {message} (input shapes: {shapes})") from error
+            raise _named_error(cls, error, args) from error
 
-        multiple = type(raw) is tuple
-        outputs = tuple(_as_output(r) for r in (raw if multiple else (raw,)))
-        version = tensors[0]._version if cls.returns_view and tensors else None
-        results = tuple(_wrap(r, version=version) for r in outputs)
+        version = None
+        if cls.returns_view:
+            version = next((a._version for a in args if isinstance(a, Tensor)), None)
+        if type(raw) is tuple:
+            outputs = tuple([_as_output(r) for r in raw])
+            results = tuple([_wrap(r, version=version) for r in outputs])
+        else:
+            outputs = (raw if type(raw) is np.ndarray else _as_output(raw),)
+            results = (_wrap(outputs[0], version=version),)
         if record:
             node = Node()
             node.fn = cls
             node.ctx = ctx
             node.seq = _next_seq()
-            node.edges = tuple(_edge(a) if need else None for a, need in zip(args, needs))
-            node.out_meta = tuple((r.shape, r.dtype) if r.dtype.kind == "f" else None for r in outputs)
+            node.edges = tuple([_edge(a) if need else None for a, need in zip(args, needs)])
+            node.out_meta = tuple([(r.shape, r.dtype) if r.dtype.kind == "f" else None
+                                   for r in outputs])
             node.trace = traceback.format_stack()[:-1] if anomaly._enabled[0] else None
             for index, t in enumerate(results):
                 if node.out_meta[index] is not None:
@@ -136,8 +129,17 @@ class Function:
                     t._node = node
                     t._out_index = index
             if ctx._saved:
-                _record_saved_versions(ctx, tensors, results)
-        return results if multiple else results[0]
+                _record_saved_versions(ctx, args, results)
+        return results if type(raw) is tuple else results[0]
+
+
+def _named_error(cls, error, args):
+    """The same exception with the op's name and the input shapes in front, once."""
+    message = str(error)
+    if message.startswith(cls.op_name() + ":"):
+        return error
+    shapes = ", ".join(str(a.shape) for a in args if isinstance(a, Tensor))
+    return type(error)(f"{cls.op_name()}: {message} (input shapes: {shapes})")
 
 
 def _as_output(r):
@@ -159,7 +161,7 @@ def _record_saved_versions(ctx, inputs, outputs):
     versions = ctx._versions or []
     for item in ctx._saved:
         for t in itertools.chain(inputs, outputs):
-            if item is t.data:
+            if isinstance(t, Tensor) and item is t.data:
                 versions.append((t._version, t._version[0]))
                 break
     ctx._versions = versions

@@ -4,7 +4,19 @@ import numpy as np
 from ..autograd.function import Function
 
 
-def _expand_back(g, in_shape, dims, keepdim):
+def _kept_shape(shape, dims):
+    """The reduced shape with the reduced dims kept as 1 (what keepdim=True gives)."""
+    return tuple(1 if d in dims else n for d, n in enumerate(shape))
+
+
+def _spread(g, kept, shape):
+    """Copy a reduced gradient back over the input's shape (a fresh array, one numpy call)."""
+    out = np.empty(shape, dtype=g.dtype)
+    out[...] = g.reshape(kept)
+    return out
+
+
+def _expand_back(g, dims, keepdim):
     """Reshape a reduced gradient so that it broadcasts against the input again."""
     if not keepdim:
         g = np.expand_dims(g, dims)
@@ -14,26 +26,24 @@ def _expand_back(g, in_shape, dims, keepdim):
 class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        ctx.shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
         return np.sum(x, axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        g = _expand_back(g, ctx.shape, ctx.dims, ctx.keepdim)
-        return np.broadcast_to(g, ctx.shape), None, None
+        return _spread(g, ctx.kept, ctx.shape), None, None
 
 
 class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        ctx.shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
         ctx.count = int(np.prod([x.shape[d] for d in dims]))
         return np.mean(x, axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        g = _expand_back(g, ctx.shape, ctx.dims, ctx.keepdim) / ctx.count
-        return np.broadcast_to(g, ctx.shape), None, None
+        return _spread(g / ctx.count, ctx.kept, ctx.shape), None, None
 
 
 class Var(Function):
@@ -51,7 +61,7 @@ class Var(Function):
     @staticmethod
     def backward(ctx, g):
         centered, = ctx.saved_tensors
-        g = _expand_back(g, centered.shape, ctx.dims, ctx.keepdim)
+        g = _expand_back(g, ctx.dims, ctx.keepdim)
         return g * (2 / ctx.denominator) * centered, None, None, None
 
 
@@ -69,7 +79,7 @@ class Std(Function):
     @staticmethod
     def backward(ctx, g):
         centered, out = ctx.saved_tensors
-        g = _expand_back(g / out, centered.shape, ctx.dims, ctx.keepdim)
+        g = _expand_back(g / out, ctx.dims, ctx.keepdim)
         return g * centered / ctx.denominator, None, None, None
 
 
@@ -124,5 +134,5 @@ class Logsumexp(Function):
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        g = _expand_back(g, x.shape, ctx.dims, ctx.keepdim)
+        g = _expand_back(g, ctx.dims, ctx.keepdim)
         return g * np.exp(x - out), None, None
