@@ -23,3 +23,11 @@ def test_kernels_never_import_the_framework():
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "kernels").rglob("*.py")
                  if pattern.search(p.read_text())]
     assert not offenders, f"kernels/ must not import autograd_lite: {offenders}"
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    command = re.search(r"<!-- test-command -->\s*```(?:bash|sh)?\n(.+?)\n```", readme, re.S).group(1)
+    ci_lines = [l for l in (ROOT / ".ci" / "run").read_text().splitlines()
+                if l and not l.startswith("#") and not l.startswith(("set ", "cd "))]
+    assert ci_lines == [command.strip()]
