@@ -1,0 +1,339 @@
+"""Fused Functions behind ``autograd_lite.nn.functional``: linear, batch norm (train and eval),
+dropout with a seeded mask, cross-entropy (log-softmax + NLL in one node), binary cross-entropy
+and its with-logits form. Each works on numpy arrays; forward and backward sit side by side.
+
+Where one node instead of a chain of small ops buys speed or numerical stability, the layer is
+a Function here; everything else in ``nn.functional`` composes the public ops.
+"""
+import numpy as np
+
+from .. import kernels
+from ..autograd.function import Function
+
+_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _param_shape(ndim):
+    """Shape that broadcasts a per-channel vector (C,) against (N, C, *)."""
+    return (1, -1) + (1,) * (ndim - 2)
+
+
+def _stat_axes(ndim):
+    """The axes a batch statistic reduces over: every axis but the channel axis 1."""
+    return (0,) + tuple(range(2, ndim))
+
+
+# ---- linear -------------------------------------------------------------------------------
+class Linear(Function):
+    """y = x Wᵀ + b with W of shape (out, in), x of shape (*, in)."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        ctx.save_for_backward(x, weight)
+        ctx.has_bias = bias is not None
+        out = x @ weight.T
+        if bias is not None:
+            out = out + bias
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        gx = g @ weight if need_x else None
+        gw = gb = None
+        if need_w or need_b:
+            g2 = g.reshape(-1, weight.shape[0])
+            if need_w:
+                gw = g2.T @ x.reshape(-1, weight.shape[1])
+            if need_b:
+                gb = g2.sum(axis=0)
+        return gx, gw, gb
+
+
+# ---- batch normalisation -------------------------------------------------------------------
+class BatchNormTrain(Function):
+    """Normalise with the batch's own statistics (biased variance), then scale and shift.
+
+    ``stats`` is a dict that forward fills with the batch ``mean``, the biased ``var`` and the
+    count ``n`` per channel, so the caller can update running estimates without a second pass.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, eps, stats):
+        if x.ndim == 2 and x.dtype in _KERNEL_DTYPES:
+            return BatchNormTrain._forward_kernel(ctx, x, weight, bias, eps, stats)
+        ctx.kernel = False
+        axes = _stat_axes(x.ndim)
+        pshape = _param_shape(x.ndim)
+        mean = x.mean(axis=axes, keepdims=True)
+        centred = x - mean
+        var = (centred * centred).mean(axis=axes, keepdims=True)
+        invstd = 1.0 / np.sqrt(var + eps)
+        xhat = centred * invstd
+        out = xhat
+        if weight is not None:
+            out = out * weight.reshape(pshape)
+        if bias is not None:
+            out = out + bias.reshape(pshape)
+        if stats is not None:
+            stats["mean"] = mean.reshape(-1)
+            stats["var"] = var.reshape(-1)
+            stats["n"] = x.size // x.shape[1]
+        ctx.save_for_backward(xhat, invstd, weight)
+        ctx.axes = axes
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def _forward_kernel(ctx, x, weight, bias, eps, stats):
+        """(N, C) in float32/float64: the fused Numba forward (one pass for the statistics,
+        one for the output) and, in backward, the fused Numba backward."""
+        c = x.shape[1]
+        gamma = (np.ones(c, x.dtype) if weight is None else weight.astype(x.dtype, copy=False))
+        beta = (np.zeros(c, x.dtype) if bias is None else bias.astype(x.dtype, copy=False))
+        out, mean, invstd = kernels.batchnorm_forward_train(x, gamma, beta, eps=eps)
+        if stats is not None:
+            stats["mean"] = mean
+            # the kernel returns 1/√(σ² + ε); recover the biased σ² in float64
+            stats["var"] = np.maximum(1.0 / np.square(invstd.astype(np.float64)) - eps, 0.0)
+            stats["n"] = x.shape[0]
+        ctx.save_for_backward(x, mean, invstd, gamma)
+        ctx.kernel = True
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.kernel:
+            x, mean, invstd, gamma = ctx.saved_tensors
+            dx, dgamma, dbeta = kernels.batchnorm_backward(g, x, mean, invstd, gamma)
+            need_x, need_w, need_b = ctx.needs_input_grad[:3]
+            return (dx if need_x else None, dgamma if need_w else None,
+                    dbeta if need_b else None, None, None)
+        xhat, invstd, weight = ctx.saved_tensors
+        axes = ctx.axes
+        need_x, need_w, need_b = ctx.needs_input_grad[:3]
+        gx = gw = gb = None
+        if need_x:
+            gy = g if weight is None else g * weight.reshape(_param_shape(g.ndim))
+            gx = invstd * (gy - gy.mean(axis=axes, keepdims=True)
+                           - xhat * (gy * xhat).mean(axis=axes, keepdims=True))
+        if need_w:
+            gw = (g * xhat).sum(axis=axes)
+        if need_b:
+            gb = g.sum(axis=axes)
+        return gx, gw, gb, None, None
+
+
+class BatchNormEval(Function):
+    """Normalise with given (running) statistics: y = (x − μ)/√(σ² + ε)·γ + β, a per-channel
+    affine map. Gradients flow to every input, running statistics included."""
+
+    @staticmethod
+    def forward(ctx, x, mean, var, weight, bias, eps):
+        pshape = _param_shape(x.ndim)
+        invstd = 1.0 / np.sqrt(var + eps)
+        centred = x - mean.reshape(pshape)
+        scale = invstd if weight is None else invstd * weight
+        out = centred * scale.reshape(pshape)
+        if bias is not None:
+            out = out + bias.reshape(pshape)
+        ctx.save_for_backward(centred, invstd, weight)
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        centred, invstd, weight = ctx.saved_tensors
+        need_x, need_mean, need_var, need_w, need_b = ctx.needs_input_grad[:5]
+        axes = _stat_axes(g.ndim)
+        pshape = _param_shape(g.ndim)
+        scale = invstd if weight is None else invstd * weight
+        gx = g * scale.reshape(pshape) if need_x else None
+        gmean = -(g.sum(axis=axes) * scale) if need_mean else None
+        gvar = None
+        if need_var:
+            gvar = (g * centred).sum(axis=axes) * (-0.5) * scale * invstd * invstd
+        gw = (g * centred).sum(axis=axes) * invstd if need_w else None
+        gb = g.sum(axis=axes) if need_b else None
+        return gx, gmean, gvar, gw, gb, None
+
+
+# ---- dropout ------------------------------------------------------------------------------
+def dropout_mask(shape, dtype, p, seed):
+    """The inverted-dropout mask: D = (U < keep_prob) / keep_prob with U uniform on [0, 1)
+    (the course's ``D = rand(...) < keep_prob``, with the ``/ keep_prob`` scaling folded in),
+    a pure function of ``seed``. float32/float64 use the Numba kernel's counter-based generator
+    (U with 24-bit resolution); other dtypes a numpy generator. p = 1 gives all zeros."""
+    dtype = np.dtype(dtype)
+    keep = 1.0 - p
+    if keep <= 0.0:
+        return np.zeros(shape, dtype=dtype)
+    if dtype in _KERNEL_DTYPES:
+        return kernels.dropout_mask(shape, p, seed, dtype)
+    draw_dtype = np.float32 if dtype == np.float32 else np.float64
+    u = np.random.default_rng(seed).random(shape, dtype=draw_dtype)
+    mask = (u < keep).astype(dtype)
+    mask *= dtype.type(1.0 / keep)
+    return mask
+
+
+class Dropout(Function):
+    """out = x · D with the mask of ``dropout_mask``; backward multiplies by the same D. With
+    the Numba kernel no mask is stored: backward regenerates it from the seed."""
+
+    @staticmethod
+    def forward(ctx, x, p, seed):
+        ctx.p, ctx.seed = p, seed
+        ctx.kernel = p < 1.0 and x.dtype in _KERNEL_DTYPES
+        if ctx.kernel:
+            return kernels.dropout(x, p, seed)
+        mask = dropout_mask(x.shape, x.dtype, p, seed)
+        ctx.save_for_backward(mask)
+        return x * mask
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.kernel:
+            if g.dtype not in _KERNEL_DTYPES:
+                g = g.astype(np.float64)
+            return kernels.dropout_backward(g, ctx.p, ctx.seed), None, None
+        mask, = ctx.saved_tensors
+        return g * mask, None, None
+
+
+# ---- cross-entropy ------------------------------------------------------------------------
+def _log_softmax_rows(z):
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def cross_entropy_coefficients(target, n_classes, dtype, weight, ignore_index, label_smoothing):
+    """The (N, C) matrix A with per-sample loss ℓᵢ = −Σ_c A_ic log p_ic, and the denominator of
+    the 'mean' reduction. Integer targets: A_ic = wᵢ((1−ε)[c = yᵢ]) + ε w_c / C for rows not
+    ignored (wᵢ = w[yᵢ]); the mean divides by Σᵢ w[yᵢ] over rows not ignored (PyTorch's rule).
+    Probability targets: A_ic = w_c((1−ε) t_ic + ε/C); the mean divides by N."""
+    eps = float(label_smoothing)
+    if target.dtype.kind == "f":
+        a = (1.0 - eps) * target.astype(dtype, copy=False) + eps / n_classes
+        if weight is not None:
+            a = a * weight
+        return a.astype(dtype, copy=False), float(target.shape[0])
+    n = target.shape[0]
+    valid = target != ignore_index
+    safe = np.where(valid, target, 0)
+    bad = valid & ((target < 0) | (target >= n_classes))
+    if bad.any():
+        raise IndexError(f"cross_entropy: target {int(target[bad][0])} is out of range for "
+                         f"{n_classes} classes (expected 0 .. {n_classes - 1}, or ignore_index "
+                         f"{ignore_index})")
+    row_weight = (weight[safe] if weight is not None else np.ones(n)) * valid
+    a = np.zeros((n, n_classes), dtype=dtype)
+    a[np.arange(n), safe] = (1.0 - eps) * row_weight
+    if eps:
+        class_weight = weight if weight is not None else np.ones(n_classes)
+        a += (eps / n_classes) * valid[:, None] * class_weight[None, :]
+    return a, float(row_weight.sum())
+
+
+class CrossEntropy(Function):
+    """Log-softmax and negative log-likelihood fused over rows of ``logits`` (N, C).
+
+    The gradient is ∂ℓᵢ/∂z_ic = p_ic Σ_c' A_ic' − A_ic (softmax minus target, with weights and
+    smoothing folded into A), which is exact and never takes the log of a rounded softmax."""
+
+    @staticmethod
+    def forward(ctx, logits, target, weight, ignore_index, reduction, label_smoothing):
+        logp = _log_softmax_rows(logits)
+        a, denominator = cross_entropy_coefficients(target, logits.shape[1], logits.dtype,
+                                                    weight, ignore_index, label_smoothing)
+        per_sample = -(a * logp).sum(axis=1)
+        ctx.save_for_backward(logp, a)
+        ctx.reduction = reduction
+        ctx.denominator = denominator
+        ctx.smoothing = float(label_smoothing)
+        ctx.weight = weight
+        if reduction == "none":
+            return per_sample
+        total = per_sample.sum()
+        if reduction == "sum":
+            return np.asarray(total, dtype=logits.dtype)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(total / ctx.denominator, dtype=logits.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        logp, a = ctx.saved_tensors
+        if ctx.reduction == "none":
+            coeff = g[:, None]
+        elif ctx.reduction == "sum":
+            coeff = g
+        else:
+            coeff = g / ctx.denominator
+        need_logits, need_target = ctx.needs_input_grad[:2]
+        glogits = gtarget = None
+        if need_logits:
+            glogits = coeff * (np.exp(logp) * a.sum(axis=1, keepdims=True) - a)
+        if need_target:
+            gtarget = -(1.0 - ctx.smoothing) * coeff * logp
+            if ctx.weight is not None:
+                gtarget = gtarget * ctx.weight
+        return glogits, gtarget, None, None, None, None
+
+
+# ---- binary cross-entropy -------------------------------------------------------------------
+class BinaryCrossEntropy(Function):
+    """ℓ = −(y log p + (1 − y) log(1 − p)) elementwise, each log clamped at −100 (PyTorch's rule,
+    so p = 0 or 1 gives a finite loss); ∂ℓ/∂p = (p − y) / max(p(1 − p), 1e-12)."""
+
+    @staticmethod
+    def forward(ctx, p, y):
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100.0)
+            log_q = np.maximum(np.log1p(-p), -100.0)
+        ctx.save_for_backward(p, y, log_p, log_q)
+        return (-(y * log_p + (1.0 - y) * log_q)).astype(p.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        p, y, log_p, log_q = ctx.saved_tensors
+        gp = gy = None
+        if ctx.needs_input_grad[0]:
+            gp = g * (p - y) / np.maximum(p * (1.0 - p), 1e-12)
+        if ctx.needs_input_grad[1]:
+            gy = g * (log_q - log_p)
+        return gp, gy
+
+
+def _softplus_neg(x):
+    """log(1 + e^(−x)), stable for any x."""
+    return np.maximum(-x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """ℓ = (1 − y)·x + (1 + (w₊ − 1)·y)·log(1 + e^(−x)) elementwise (w₊ = pos_weight, 1 when
+    None): the sigmoid folded into the loss, finite and exact for logits of ±1e4."""
+
+    @staticmethod
+    def forward(ctx, x, y, pos_weight):
+        sp = _softplus_neg(x)
+        lw = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
+        ctx.save_for_backward(x, y, sp, pos_weight)
+        return ((1.0 - y) * x + lw * sp).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y, sp, pos_weight = ctx.saved_tensors
+        need_x, need_y, need_pw = ctx.needs_input_grad
+        gx = gy = gpw = None
+        if need_x:
+            lw = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
+            gx = g * ((1.0 - y) - lw * _sigmoid(-x))
+        if need_y:
+            gy = g * (-x if pos_weight is None else -x + (pos_weight - 1.0) * sp)
+        if need_pw:
+            gpw = g * y * sp
+        return gx, gy, gpw
