@@ -1,0 +1,138 @@
+"""The update math of every optimizer, on plain numpy arrays, in place.
+
+Each ``*_update`` function runs the fused one-pass Numba kernel from
+``autograd_lite.kernels.optim_updates`` when it can (float32 or float64, every array
+C-contiguous and of the parameter's dtype, the parameter writable), and otherwise the numpy
+path below it (other dtypes such as float16, non-contiguous parameters). Both compute the same
+formula in the same order of operations, so they agree to rounding (tests/optim check it); the
+numpy path uses in-place ufuncs to keep its temporaries few, but it makes several passes.
+
+``use_kernels`` (module attribute) switches the kernels off, for tests and benchmarks.
+"""
+import math
+
+import numpy as np
+
+try:  # the kernels are part of the package; tolerate their absence rather than break optim
+    from ..kernels import optim_updates as _kernels
+except ImportError:  # pragma: no cover - only when kernels/optim_updates.py is missing
+    _kernels = None
+
+#: set to False to force the numpy path everywhere
+use_kernels = True
+
+_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def kernels_available():
+    """Whether the fused Numba update kernels were importable."""
+    return _kernels is not None
+
+
+def zeros_state(param):
+    """A zero state array shaped like ``param``, in its dtype, always C-contiguous (so the
+    kernels can use it even when the parameter itself is a strided array)."""
+    return np.zeros(param.shape, dtype=param.dtype)
+
+
+def _kernel_grad(param, grad, *state):
+    """The gradient to hand the kernel (made C-contiguous if it is not), or None when the
+    kernel cannot run on these arrays."""
+    if not use_kernels or _kernels is None:
+        return None
+    if param.dtype not in _KERNEL_DTYPES or not param.flags.c_contiguous \
+            or not param.flags.writeable:
+        return None
+    for a in state:
+        if a is not None and (a.dtype != param.dtype or not a.flags.c_contiguous):
+            return None
+    if not grad.flags.c_contiguous:
+        grad = np.ascontiguousarray(grad)
+    return grad
+
+
+# ---- SGD ----------------------------------------------------------------------------------
+def sgd_update(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay):
+    """``d = g + wd·p``; with ``buf`` (zeros at the start): ``buf = μ·buf + (1 − dampening)·d``,
+    ``d = d + μ·buf`` (nesterov) or ``buf``; ``p -= lr·d``."""
+    g = _kernel_grad(param, grad, buf)
+    if g is not None:
+        _kernels.sgd_step(param, g, buf, lr, momentum, dampening, nesterov, weight_decay,
+                          False)
+        return
+    d = grad + weight_decay * param if weight_decay != 0 else grad
+    if buf is not None:
+        buf *= momentum
+        buf += d if dampening == 0 else (1.0 - dampening) * d
+        d = d + momentum * buf if nesterov else buf
+    param -= lr * d
+
+
+# ---- RMSprop ------------------------------------------------------------------------------
+def rmsprop_update(param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay,
+                   momentum):
+    """``g = g + wd·p``; ``S = α·S + (1 − α)·g²``; ``den = sqrt(S) + eps`` (or, with
+    ``grad_avg`` G: ``G = α·G + (1 − α)·g``, ``den = sqrt(S − G²) + eps``); with ``buf``:
+    ``buf = μ·buf + g/den``, ``p -= lr·buf``; else ``p -= lr·g/den``."""
+    g = _kernel_grad(param, grad, square_avg, grad_avg, buf)
+    if g is not None:
+        _kernels.rmsprop_step(param, g, square_avg, lr, alpha, eps, weight_decay, momentum,
+                              grad_avg is not None, grad_avg, buf)
+        return
+    g = grad + weight_decay * param if weight_decay != 0 else grad
+    square_avg *= alpha
+    square_avg += (1.0 - alpha) * (g * g)
+    if grad_avg is not None:
+        grad_avg *= alpha
+        grad_avg += (1.0 - alpha) * g
+        den = square_avg - grad_avg * grad_avg
+        np.sqrt(den, out=den)
+    else:
+        den = np.sqrt(square_avg)
+    den += eps
+    if buf is not None:
+        buf *= momentum
+        buf += g / den
+        param -= lr * buf
+    else:
+        param -= lr * g / den
+
+
+# ---- Adam / AdamW ---------------------------------------------------------------------------
+def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, lr, beta1, beta2, eps,
+                weight_decay, decoupled):
+    """The course's Adam step ``t = step`` (>= 1)::
+
+        p = p·(1 − lr·wd) (decoupled)   or   g = g + wd·p (coupled)
+        V = β1·V + (1 − β1)·g ;  S = β2·S + (1 − β2)·g² ;  S_max = max(S_max, S) (amsgrad)
+        p -= lr · [V / (1 − β1^t)] / (sqrt(S / (1 − β2^t)) + eps)
+
+    evaluated as ``(lr/(1 − β1^t))·V / (sqrt(S)·(1/sqrt(1 − β2^t)) + eps)``, the same number
+    (sqrt(S/c) = sqrt(S)/sqrt(c)) with the bias corrections folded into two scalars.
+    """
+    g = _kernel_grad(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq)
+    if g is not None:
+        _kernels.adam_step(param, g, exp_avg, exp_avg_sq, int(step), lr, beta1, beta2, eps,
+                           weight_decay, max_exp_avg_sq is not None, max_exp_avg_sq, decoupled)
+        return
+    if decoupled:
+        param *= 1.0 - lr * weight_decay
+        g = grad
+    else:
+        g = grad + weight_decay * param if weight_decay != 0 else grad
+    exp_avg *= beta1
+    exp_avg += (1.0 - beta1) * g
+    exp_avg_sq *= beta2
+    exp_avg_sq += (1.0 - beta2) * (g * g)
+    second = exp_avg_sq
+    if max_exp_avg_sq is not None:
+        np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+        second = max_exp_avg_sq
+    bias_correction1 = 1.0 - beta1 ** step
+    bias_correction2 = 1.0 - beta2 ** step
+    den = np.sqrt(second)
+    den *= 1.0 / math.sqrt(bias_correction2)
+    den += eps
+    update = (lr / bias_correction1) * exp_avg
+    update /= den
+    param -= update
