@@ -16,6 +16,7 @@ from .random import get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
 from .threads import get_num_threads, set_num_threads
 
-from . import data, datasets, tune  # noqa: E402  (build on the core above)
+from . import data, datasets, nn, optim, tune  # noqa: E402  (build on the core above)
+from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"

@@ -15,9 +15,13 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, data, dtype=None, requires_grad=False):
+        from_numpy = isinstance(data, (np.ndarray, np.generic))
         array = np.array(data.data if isinstance(data, Tensor) else data, copy=True)
-        array = array.astype(dtypes.infer_dtype(array) if dtype is None else np.dtype(dtype),
-                             copy=False)
+        if dtype is None:
+            # numpy data keeps its float dtype, Python numbers take the default (as torch.tensor)
+            keep = from_numpy and array.dtype in (dtypes.float32, dtypes.float64)
+            dtype = array.dtype if keep or isinstance(data, Tensor) else dtypes.infer_dtype(array)
+        array = array.astype(dtype, copy=False)
         _init(self, array, None)
         if requires_grad:
             self.requires_grad_(True)

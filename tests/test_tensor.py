@@ -185,3 +185,9 @@ def test_threads_setting_round_trips():
     al.set_num_threads(before)
     with pytest.raises(ValueError, match="set_num_threads"):
         al.set_num_threads(0)
+
+
+def test_numpy_float_data_keeps_its_dtype_like_torch_tensor():
+    assert al.tensor(np.zeros(2)).dtype == al.float64
+    assert al.tensor(np.zeros(2, np.float32)).dtype == al.float32
+    assert al.tensor([0.5]).dtype == al.float32 and al.tensor(np.float64(1.0)).dtype == al.float64
