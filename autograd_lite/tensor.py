@@ -399,4 +399,16 @@ def mark_modified(t):
     t._version[0] += 1
 
 
+def clear_grads(tensors, set_to_none=True):
+    """Drop each tensor's ``.grad`` (the default, as PyTorch 2: the next backward writes instead
+    of adding) or fill it with zeros in place. Module.zero_grad and Optimizer.zero_grad use it."""
+    for t in tensors:
+        if t.grad is None:
+            continue
+        if set_to_none:
+            t.grad = None
+        else:
+            t.grad.data[...] = 0
+
+
 from . import ops  # noqa: E402  (ops needs the Tensor class defined above)

@@ -9,7 +9,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from .. import grad_mode
-from ..tensor import Tensor, _init, mark_modified
+from ..tensor import Tensor, _init, clear_grads, mark_modified
 
 
 class Parameter(Tensor):
@@ -256,13 +256,7 @@ class Module:
 
     def zero_grad(self, set_to_none=True):
         """Clear every parameter's ``.grad`` (to None by default, as PyTorch 2)."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                p.grad.data[...] = 0
+        clear_grads(self.parameters(), set_to_none)
 
     # ---- dtype --------------------------------------------------------------------------
     def to(self, dtype):

@@ -46,16 +46,20 @@ class Mean(Function):
         return _spread(g / ctx.count, ctx.kept, ctx.shape), None, None
 
 
+def _centered(x, dims, correction):
+    """(x − mean over dims, the divisor N − correction) shared by var and std."""
+    count = int(np.prod([x.shape[d] for d in dims]))
+    return x - np.mean(x, axis=dims, keepdims=True), max(count - correction, 0)
+
+
 class Var(Function):
     """Σ(x−μ)²/(N−correction); correction 1 is the unbiased estimate, 0 the biased one."""
 
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
+        centered, ctx.denominator = _centered(x, dims, correction)
         ctx.dims, ctx.keepdim = dims, keepdim
-        count = int(np.prod([x.shape[d] for d in dims]))
-        centered = x - np.mean(x, axis=dims, keepdims=True)
         ctx.save_for_backward(centered)
-        ctx.denominator = max(count - correction, 0)
         return np.sum(centered * centered, axis=dims, keepdims=keepdim) / ctx.denominator
 
     @staticmethod
@@ -66,12 +70,12 @@ class Var(Function):
 
 
 class Std(Function):
+    """√var; d std = d var / (2·std)."""
+
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
+        centered, ctx.denominator = _centered(x, dims, correction)
         ctx.dims, ctx.keepdim = dims, keepdim
-        count = int(np.prod([x.shape[d] for d in dims]))
-        centered = x - np.mean(x, axis=dims, keepdims=True)
-        ctx.denominator = max(count - correction, 0)
         out = np.sqrt(np.sum(centered * centered, axis=dims, keepdims=keepdim) / ctx.denominator)
         ctx.save_for_backward(centered, out)
         return out

@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from .. import grad_mode
-from ..tensor import Tensor, mark_modified
+from ..tensor import Tensor, clear_grads, mark_modified
 
 
 class _RequiredParameter:
@@ -131,14 +131,7 @@ class Optimizer:
         """Clear every parameter's gradient: drop it (``set_to_none=True``, the default, which
         frees the memory and lets the next backward write instead of add) or fill it with
         zeros in place."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    p.grad.data[...] = 0
+        clear_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     # ---- the update ---------------------------------------------------------------------
     def step(self, closure=None):
