@@ -3,7 +3,41 @@
 This folder knows nothing of Tensor or autograd: every function takes numpy arrays and returns
 (or writes into) numpy arrays. The framework's ops call these; the tests compare each with a
 numpy reference.
-"""
-from .broadcast import sum_to_shape
 
-__all__ = ["sum_to_shape"]
+``_numba_setup`` is imported first: it guarantees a writable numba cache, clears a stale one,
+and bounds the OpenMP spin before any kernel is compiled (see its docstring). Modules:
+fastmath (vectorising exp/expm1/tanh), activations (forward/backward, bias + activation),
+softmax (softmax, log-softmax, fused cross-entropy), reductions, batchnorm, dropout,
+optim_updates (SGD, RMSprop, Adam/AdamW), linear (BLAS GEMM + Numba epilogue), threads.
+"""
+from . import _numba_setup  # noqa: F401  (must run before numba compiles anything)
+from .broadcast import sum_to_shape
+from .threads import get_num_threads, set_num_threads
+from .activations import (
+    relu, relu_backward, leaky_relu, leaky_relu_backward, sigmoid, sigmoid_backward,
+    tanh, tanh_backward, exp, exp_backward, log, log_backward,
+    bias_activation, bias_activation_backward,
+)
+from .softmax import (
+    softmax, softmax_backward, log_softmax, log_softmax_backward,
+    softmax_cross_entropy, softmax_cross_entropy_backward,
+)
+from .reductions import column_sum, reduce_sum, reduce_mean, reduce_var, reduce_max
+from .batchnorm import batchnorm_forward_train, batchnorm_forward_eval, batchnorm_backward
+from .dropout import dropout, dropout_backward, dropout_mask
+from .optim_updates import sgd_step, rmsprop_step, adam_step, adamw_step
+from .linear import linear_forward, linear_backward, bias_grad
+
+__all__ = [
+    "sum_to_shape", "get_num_threads", "set_num_threads",
+    "relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
+    "tanh", "tanh_backward", "exp", "exp_backward", "log", "log_backward",
+    "bias_activation", "bias_activation_backward",
+    "softmax", "softmax_backward", "log_softmax", "log_softmax_backward",
+    "softmax_cross_entropy", "softmax_cross_entropy_backward",
+    "column_sum", "reduce_sum", "reduce_mean", "reduce_var", "reduce_max",
+    "batchnorm_forward_train", "batchnorm_forward_eval", "batchnorm_backward",
+    "dropout", "dropout_backward", "dropout_mask",
+    "sgd_step", "rmsprop_step", "adam_step", "adamw_step",
+    "linear_forward", "linear_backward", "bias_grad",
+]
