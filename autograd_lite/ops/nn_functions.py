@@ -25,12 +25,15 @@ def _stat_axes(ndim):
 
 # ---- linear -------------------------------------------------------------------------------
 class Linear(Function):
-    """y = x Wᵀ + b with W of shape (out, in), x of shape (*, in)."""
+    """y = x Wᵀ + b with W of shape (out, in), x of shape (*, in). For 2-D float inputs the GEMM
+    runs in BLAS with the bias added by the Numba epilogue (kernels.linear_*)."""
 
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
         ctx.has_bias = bias is not None
+        if _fused_linear_ok(x, weight, bias):
+            return kernels.linear_forward(x, weight, bias)
         out = x @ weight.T
         if bias is not None:
             out = out + bias
@@ -40,6 +43,9 @@ class Linear(Function):
     def backward(ctx, g):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
+        if _fused_linear_ok(x, weight, None) and g.dtype == x.dtype:
+            gx, gw, gb = kernels.linear_backward(g, x, weight, need_dx=need_x)
+            return gx, (gw if need_w else None), (gb if need_b else None)
         gx = g @ weight if need_x else None
         gw = gb = None
         if need_w or need_b:
@@ -49,6 +55,11 @@ class Linear(Function):
             if need_b:
                 gb = g2.sum(axis=0)
         return gx, gw, gb
+
+
+def _fused_linear_ok(x, weight, bias):
+    return (x.ndim == 2 and x.dtype in _KERNEL_DTYPES and weight.dtype == x.dtype
+            and weight.ndim == 2 and (bias is None or bias.dtype == x.dtype))
 
 
 # ---- batch normalisation -------------------------------------------------------------------

@@ -1,34 +1,62 @@
-"""softmax and log_softmax along one dim, shifted by the max for stability."""
+"""softmax and log_softmax along one dim, shifted by the max for stability.
+
+Along the last dim of a float array the Numba row kernels do it in one pass per row; other dims
+use the numpy expression (moving the dim last would cost a transposed copy each way).
+"""
 import numpy as np
 
+from .. import kernels
 from ..autograd.function import Function
+
+
+def _rows(x, dim):
+    """x as a 2-D C-contiguous (rows, dim) view when the kernels apply, else None."""
+    if dim == x.ndim - 1 and x.ndim >= 1 and x.dtype.char in "fd" and x.flags.c_contiguous and x.size:
+        return x.reshape(-1, x.shape[-1])
+    return None
 
 
 class Softmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
-        out = e / np.sum(e, axis=dim, keepdims=True)
-        ctx.save_for_backward(out)
         ctx.dim = dim
+        rows = _rows(x, dim)
+        if rows is not None:
+            out = kernels.softmax(rows).reshape(x.shape)
+        else:
+            e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+            out = e / np.sum(e, axis=dim, keepdims=True)
+        ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
+        rows = _rows(out, ctx.dim)
+        if rows is not None and g.dtype == out.dtype:
+            return kernels.softmax_backward(np.ascontiguousarray(g).reshape(rows.shape),
+                                            rows).reshape(out.shape), None
         return out * (g - np.sum(g * out, axis=ctx.dim, keepdims=True)), None
 
 
 class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x - np.max(x, axis=dim, keepdims=True)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
-        ctx.save_for_backward(out)
         ctx.dim = dim
+        rows = _rows(x, dim)
+        if rows is not None:
+            out = kernels.log_softmax(rows).reshape(x.shape)
+        else:
+            shifted = x - np.max(x, axis=dim, keepdims=True)
+            out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
+        rows = _rows(out, ctx.dim)
+        if rows is not None and g.dtype == out.dtype:
+            return kernels.log_softmax_backward(np.ascontiguousarray(g).reshape(rows.shape),
+                                                rows).reshape(out.shape), None
         return g - np.exp(out) * np.sum(g, axis=ctx.dim, keepdims=True), None
