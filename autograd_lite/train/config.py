@@ -1,0 +1,279 @@
+"""``TrainConfig``: every knob of ``autograd-lite train``, from flags and/or a TOML/JSON file.
+
+A config file holds the same keys as the dataclass fields (``-`` and ``_`` both accepted),
+for example ``digits.toml``::
+
+    dataset = "digits"
+    hidden = [256, 128]
+    optimizer = "adam"
+    lr = 0.01
+    schedule = "exponential"
+    decay = 0.95
+
+Command-line flags override the file, the file overrides the defaults. ``validate()`` checks
+every value and raises ``ConfigError`` naming the key, the bad value and what is allowed, so a
+bad config fails before any data is loaded or any epoch is trained.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import numbers
+import os
+from dataclasses import dataclass
+
+__all__ = ["TrainConfig", "ConfigError", "load_config_file", "DATASETS", "ACTIVATIONS",
+           "INITS", "OPTIMIZERS", "SCHEDULES", "TWO_D_DATASETS"]
+
+
+class ConfigError(ValueError):
+    """A bad training config (unknown name, value out of range, unreadable file)."""
+
+
+DATASETS = ("digits", "moons", "circles", "spirals", "flower")
+TWO_D_DATASETS = ("moons", "circles", "spirals", "flower")
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
+# zeros: every weight 0 (fails to break symmetry); random: randn · init_scale (the course's
+# ×10); he: randn·√(2/n[l−1]); xavier: the course's randn·√(1/n[l−1]); default: PyTorch's
+# Linear initialisation.
+INITS = ("zeros", "random", "he", "xavier", "default")
+OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+# none; inverse_time: α₀/(1 + decay·epoch); exponential: decay^epoch·α₀; inverse_sqrt:
+# decay/√epoch·α₀; inverse_sqrt_step: decay/√t·α₀ (t = mini-batch updates); step: α₀ ·
+# decay^(epoch // step_size); cosine: cosine annealing from α₀ to decay·α₀ over the epochs.
+SCHEDULES = ("none", "inverse_time", "exponential", "inverse_sqrt", "inverse_sqrt_step", "step",
+             "cosine")
+# the schedule's parameter ("decay") when none is given
+SCHEDULE_DEFAULTS = {"none": None, "inverse_time": 1.0, "exponential": 0.95, "inverse_sqrt": 1.0,
+                     "inverse_sqrt_step": 1.0, "step": 0.5, "cosine": 0.0}
+
+
+@dataclass
+class TrainConfig:
+    # data
+    dataset: str = "digits"
+    n_samples: int | None = None      # 2-D sets only (default 600)
+    noise: float | None = None        # 2-D sets only (default: the set's own)
+    split: tuple = (0.6, 0.2, 0.2)    # train / dev / test fractions
+    # model
+    hidden: tuple = (256, 128)
+    activation: str = "relu"
+    init: str = "he"
+    init_scale: float = 10.0          # for init = "random"
+    batchnorm: bool = True
+    dropout: float = 0.3
+    l2: float = 0.0                   # the course's λ in (1/m)(λ/2)Σ‖W‖²
+    # optimisation
+    optimizer: str = "adam"
+    lr: float = 0.01
+    beta: float = 0.9                 # momentum β, RMSprop β, Adam β1
+    beta2: float = 0.999              # Adam β2
+    eps: float = 1e-8                 # RMSprop and Adam ε
+    schedule: str = "exponential"
+    decay: float | None = None        # the schedule's parameter (None: its default)
+    step_size: int = 10               # for schedule = "step"
+    batch_size: int = 64              # 0: the whole training set (batch gradient descent)
+    epochs: int = 40
+    seed: int = 0
+    # bias / variance verdict
+    bayes_error: float = 0.0          # estimate of the best achievable error (human level)
+    tolerance: float = 0.03           # gaps larger than this count as high bias / variance
+    # output
+    out: str | None = "runs/train"
+    checkpoint_every: int = 10        # epochs between checkpoints (0: only at the end)
+    resume: bool = False
+    progress: bool = True
+    plots: bool = True
+
+    # ---- derived values ----------------------------------------------------------------
+    @property
+    def schedule_param(self):
+        return SCHEDULE_DEFAULTS[self.schedule] if self.decay is None else self.decay
+
+    @property
+    def is_2d(self):
+        return self.dataset in TWO_D_DATASETS
+
+    # ---- construction ------------------------------------------------------------------
+    @classmethod
+    def field_names(cls):
+        return [f.name for f in dataclasses.fields(cls)]
+
+    @classmethod
+    def from_dict(cls, values, source="config"):
+        """A config from a mapping of field names (``-`` or ``_``); unknown keys raise."""
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: expected a table of settings, got "
+                              f"{type(values).__name__}")
+        names = set(cls.field_names())
+        clean = {}
+        for key, value in values.items():
+            name = str(key).replace("-", "_")
+            if name not in names:
+                raise ConfigError(f"{source}: unknown setting {key!r}; known settings: "
+                                  f"{', '.join(sorted(names))}")
+            clean[name] = value
+        cfg = cls(**clean)
+        cfg.normalise()
+        return cfg
+
+    def replace(self, **changes):
+        cfg = dataclasses.replace(self, **changes)
+        cfg.normalise()
+        return cfg
+
+    def to_dict(self):
+        d = dataclasses.asdict(self)
+        d["hidden"] = list(self.hidden)
+        d["split"] = list(self.split)
+        return d
+
+    def normalise(self):
+        """Coerce friendly forms: ``hidden`` as "128,64" or a list, names lower-case."""
+        if isinstance(self.hidden, str):
+            text = self.hidden.strip()
+            try:
+                self.hidden = tuple(int(h) for h in text.replace(" ", ",").split(",") if h)
+            except ValueError:
+                raise ConfigError(f"hidden: expected layer sizes like '128,64', got "
+                                  f"{self.hidden!r}") from None
+        elif isinstance(self.hidden, numbers.Integral) and not isinstance(self.hidden, bool):
+            self.hidden = (int(self.hidden),)
+        elif isinstance(self.hidden, (list, tuple)):
+            self.hidden = tuple(self.hidden)
+        if isinstance(self.split, (list, tuple)):
+            self.split = tuple(self.split)
+        for name in ("dataset", "activation", "init", "optimizer", "schedule"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, value.strip().lower().replace("-", "_"))
+        if self.schedule in ("constant", "off"):
+            self.schedule = "none"
+        return self
+
+    # ---- validation --------------------------------------------------------------------
+    def validate(self):
+        """Raise ``ConfigError`` for the first bad value; return self when all are fine."""
+        _choice("dataset", self.dataset, DATASETS)
+        _choice("activation", self.activation, ACTIVATIONS)
+        _choice("init", self.init, INITS)
+        _choice("optimizer", self.optimizer, OPTIMIZERS)
+        _choice("schedule", self.schedule, SCHEDULES)
+        if self.n_samples is not None:
+            _int("n_samples", self.n_samples, 10)
+            if not self.is_2d:
+                raise ConfigError(f"n_samples: only the 2-D data sets ({', '.join(TWO_D_DATASETS)}) "
+                                  f"are generated; {self.dataset!r} has a fixed size")
+        if self.noise is not None:
+            _number("noise", self.noise, low=0.0)
+        if not isinstance(self.split, tuple) or len(self.split) != 3:
+            raise ConfigError(f"split: expected three fractions (train, dev, test), got "
+                              f"{self.split!r}")
+        for part, value in zip(("train", "dev", "test"), self.split):
+            _number(f"split ({part})", value, low=0.0, low_inclusive=False, high=1.0)
+        if not math.isclose(sum(self.split), 1.0, abs_tol=1e-6):
+            raise ConfigError(f"split: the fractions must sum to 1, got {list(self.split)}")
+        if not isinstance(self.hidden, tuple):
+            raise ConfigError(f"hidden: expected a list of layer sizes, got {self.hidden!r}")
+        for size in self.hidden:
+            if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+                raise ConfigError(f"hidden: every layer size must be a positive integer, got "
+                                  f"{list(self.hidden)}")
+        _number("init_scale", self.init_scale, low=0.0, low_inclusive=False)
+        _bool("batchnorm", self.batchnorm)
+        _number("dropout", self.dropout, low=0.0, high=1.0, high_inclusive=False,
+                hint="p is the probability of dropping a unit: 0 <= p < 1")
+        _number("l2", self.l2, low=0.0)
+        _number("lr", self.lr, low=0.0, low_inclusive=False,
+                hint="the learning rate must be positive")
+        _number("beta", self.beta, low=0.0, high=1.0, high_inclusive=False)
+        _number("beta2", self.beta2, low=0.0, high=1.0, high_inclusive=False)
+        _number("eps", self.eps, low=0.0)
+        if self.decay is not None:
+            _number("decay", self.decay, low=0.0)
+            if self.schedule in ("exponential", "step") and self.decay > 1:
+                raise ConfigError(f"decay: the {self.schedule} schedule multiplies the rate by "
+                                  f"decay, which must be in [0, 1], got {self.decay}")
+            if self.schedule == "cosine" and self.decay > 1:
+                raise ConfigError(f"decay: for cosine it is the final rate as a fraction of lr, "
+                                  f"in [0, 1], got {self.decay}")
+        _int("step_size", self.step_size, 1)
+        _int("batch_size", self.batch_size, 0)
+        _int("epochs", self.epochs, 1)
+        _int("seed", self.seed, 0)
+        _number("bayes_error", self.bayes_error, low=0.0, high=1.0, high_inclusive=False)
+        _number("tolerance", self.tolerance, low=0.0, high=1.0)
+        if self.out is not None and not isinstance(self.out, (str, os.PathLike)):
+            raise ConfigError(f"out: expected a folder path, got {self.out!r}")
+        _int("checkpoint_every", self.checkpoint_every, 0)
+        for name in ("resume", "progress", "plots"):
+            _bool(name, getattr(self, name))
+        if self.resume and self.out is None:
+            raise ConfigError("resume: needs an output folder (out) holding checkpoint.npz")
+        if self.batchnorm and self.batch_size == 1:
+            raise ConfigError("batch_size: batch norm cannot normalise a batch of one; use "
+                              "batch_size >= 2 or batchnorm = false")
+        return self
+
+    # settings that may differ between a run and its resumption
+    RESUMABLE_CHANGES = ("epochs", "out", "checkpoint_every", "resume", "progress", "plots",
+                         "bayes_error", "tolerance")
+
+
+def _choice(name, value, allowed):
+    if value not in allowed:
+        raise ConfigError(f"{name}: unknown {name} {value!r}; choose one of "
+                          f"{', '.join(allowed)}")
+
+
+def _number(name, value, low=None, high=None, low_inclusive=True, high_inclusive=True, hint=""):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ConfigError(f"{name}: expected a finite number, got {value!r}")
+    bad = ((low is not None and (value < low or (value == low and not low_inclusive))) or
+           (high is not None and (value > high or (value == high and not high_inclusive))))
+    if bad:
+        lo = "" if low is None else f"{low} {'<=' if low_inclusive else '<'} "
+        hi = "" if high is None else f" {'<=' if high_inclusive else '<'} {high}"
+        raise ConfigError(f"{name}: {value!r} is out of range (need {lo}{name}{hi})"
+                          + (f"; {hint}" if hint else ""))
+
+
+def _int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ConfigError(f"{name}: expected an integer, got {value!r}")
+    if value < low:
+        raise ConfigError(f"{name}: must be >= {low}, got {value}")
+
+
+def _bool(name, value):
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name}: expected true or false, got {value!r}")
+
+
+def load_config_file(path):
+    """The settings in a ``.toml`` or ``.json`` file, as a dict (not yet validated)."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise ConfigError(f"config file not found: {path}")
+    if path.lower().endswith(".toml"):
+        try:
+            import tomllib
+        except ImportError:  # Python 3.10
+            try:
+                import tomli as tomllib
+            except ImportError:
+                raise ConfigError("reading a TOML config on Python 3.10 needs tomli "
+                                  "(pip install tomli), or use JSON") from None
+        try:
+            with open(path, "rb") as fh:
+                return tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    if path.lower().endswith(".json"):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                return json.load(fh)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}: not valid JSON ({exc})") from None
+    raise ConfigError(f"{path}: a config file must end in .toml or .json")
