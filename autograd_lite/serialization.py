@@ -147,6 +147,17 @@ def _fsync_dir(folder):
         os.close(fd)
 
 
+def _file_mode(path):
+    """The permissions the saved file should have: the replaced file's, or what a plain open()
+    would give (0666 less the umask), not mkstemp's private 0600."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def save(obj, path):
     """Write ``obj`` (nested dicts/lists/tuples of Tensors, numpy arrays, numbers, strings and
     None, e.g. a model's and an optimizer's state dicts together) to ``path`` atomically.
@@ -168,6 +179,7 @@ def save(obj, path):
             _write_archive(f, manifest, encoder.arrays)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     except BaseException:
         try:

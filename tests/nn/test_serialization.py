@@ -292,3 +292,14 @@ if given is not None:
             assert isinstance(back[key], al.Tensor) == as_tensor
             assert b.dtype == a.dtype and b.shape == a.shape
             assert a.tobytes() == b.tobytes()
+
+
+def test_saved_file_gets_ordinary_permissions_not_the_temp_files_private_ones(tmp_path):
+    path = tmp_path / "state.npz"
+    al.save({"w": al.ones(2)}, path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
+    os.chmod(path, 0o640)
+    al.save({"w": al.zeros(2)}, path)
+    assert os.stat(path).st_mode & 0o777 == 0o640
