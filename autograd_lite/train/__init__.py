@@ -23,13 +23,15 @@ __all__ = ["ConfigError", "TrainConfig", "load_config_file", "TrainResult", "tra
            "loss_fn", "predict", "evaluate", "Verdict", "verdict", "objective"]
 
 
-def objective(config, reporter=None):
+def objective(config, reporter=None, **fixed):
     """One training run as a tuning objective: ``config`` holds ``TrainConfig`` settings
-    (e.g. ``{"lr": 0.003, "dropout": 0.3, "epochs": 10}``); nothing is written to disk.
+    (e.g. ``{"lr": 0.003, "dropout": 0.3, "epochs": 10}``); ``fixed`` are settings shared by
+    every trial (the tune config's ``objective_args``), which the sampled ones override;
+    nothing is written to disk.
     Returns ``{"score": dev accuracy, ...}`` (search with ``maximize: true``). With an
     ``al.tune`` reporter, the dev accuracy is reported after every epoch (for live progress
     and early stopping)."""
-    settings = dict(config)
+    settings = {**fixed, **config}
     settings.update(out=None, progress=False, plots=False, resume=False)
     cfg = TrainConfig.from_dict(settings, source="objective config")
 

@@ -196,6 +196,21 @@ def test_tune_command_runs_the_train_objective(tmp_path, capsys):
     assert "best config" in capsys.readouterr().out
 
 
+def test_tune_objective_args_are_fixed_settings_the_samples_override(tmp_path, capsys):
+    config = tmp_path / "tune.json"
+    config.write_text(json.dumps({
+        "objective": "autograd_lite.train:objective",
+        "objective_args": {"dataset": "moons", "n_samples": 200, "hidden": 8, "epochs": 2,
+                           "batchnorm": False, "lr": 123.0},
+        "space": {"lr": {"type": "log_uniform", "low": 1e-3, "high": 1e-1}},
+        "n_trials": 2, "seed": 0, "maximize": True,
+        "log_path": str(tmp_path / "tune.jsonl")}))
+    assert main(["tune", str(config), "--no-progress"]) == 0
+    trials = [json.loads(line) for line in (tmp_path / "tune.jsonl").read_text().splitlines()[1:]]
+    assert len(trials) == 2 and all(t["status"] == "ok" for t in trials)
+    assert all(t["metrics"]["epochs"] == 2 for t in trials)
+
+
 def test_the_default_run_reaches_97_percent_on_digits():
     result = train(TrainConfig(out=None, progress=False), log=None)
     assert result.status == "finished" and result.epochs_run == 40
