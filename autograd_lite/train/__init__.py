@@ -46,5 +46,5 @@ def objective(config, reporter=None, **fixed):
             "train_accuracy": result.final["train"]["accuracy"],
             "dev_accuracy": result.final["dev"]["accuracy"],
             "dev_loss": result.final["dev"]["loss"],
-            "epochs": result.epochs_run, "status": result.status,
-            "verdict": result.verdict.kind, "seconds": round(result.seconds, 3)}
+            "epochs": result.epochs_run, "run_status": result.status,
+            "verdict": result.verdict.kind}
