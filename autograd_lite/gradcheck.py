@@ -88,27 +88,41 @@ def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, rel_tol=1e-6, s
     else:
         analytic = [None] * len(checked)
 
-    def objective():
-        with grad_mode.no_grad():
-            return sum(float(np.sum(np.asarray(o.data, dtype=np.float64) * w))
-                       for o, w in zip(_outputs(fn, inputs), weights))
+    single = len(outputs) == 1 and outputs[0].data.size == 1
 
+    def objective():  # called under no_grad (entered once, around the whole loop)
+        outs = _outputs(fn, inputs)
+        if single and len(outs) == 1 and outs[0].data.size == 1:
+            # the common case (a scalar J, weight 1): no temporaries, no generator
+            return float(outs[0].data.reshape(()))
+        return sum(float(np.sum(np.asarray(o.data, dtype=np.float64) * w))
+                   for o, w in zip(outs, weights))
+
+    with grad_mode.no_grad():
+        numerics = [_numeric_gradient(objective, inputs[i].data, eps) for i in checked]
     reports = []
     for position, i in enumerate(checked):
-        data = inputs[i].data
-        numeric = np.zeros(data.shape)
-        for index in np.ndindex(data.shape):
-            original = data[index]
-            data[index] = original + eps
-            plus = objective()
-            data[index] = original - eps
-            minus = objective()
-            data[index] = original
-            numeric[index] = (plus - minus) / (2 * eps)
+        data, numeric = inputs[i].data, numerics[position]
         g = analytic[position]
         g = np.zeros(data.shape) if g is None else g.data.astype(np.float64)
         reports.append(_compare(i, g, numeric, atol, rtol, rel_tol))
     return reports
+
+
+def _numeric_gradient(objective, data, eps):
+    """Central differences of ``objective()`` for every element of ``data`` (changed in place
+    through ``data.flat``, which writes into non-contiguous inputs too, and restored)."""
+    numeric = np.zeros(data.size)
+    flat = data.flat
+    for k in range(data.size):
+        original = flat[k]
+        flat[k] = original + eps
+        plus = objective()
+        flat[k] = original - eps
+        minus = objective()
+        flat[k] = original
+        numeric[k] = (plus - minus) / (2 * eps)
+    return numeric.reshape(data.shape)
 
 
 def _compare(i, g, numeric, atol, rtol, rel_tol):

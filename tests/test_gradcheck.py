@@ -117,3 +117,13 @@ def test_gradgradcheck_explains_it_is_unsupported():
     x = al.tensor([1.0], dtype=al.float64, requires_grad=True)
     with pytest.raises(NotImplementedError, match="create_graph"):
         al.gradgradcheck(lambda t: t * t, (x,))
+
+
+def test_non_contiguous_input_is_perturbed_in_place():
+    base = al.tensor(np.linspace(0.5, 1.5, 12).reshape(3, 4), dtype=al.float64)
+    x = base.T.detach().requires_grad_()  # a transposed view: not C-contiguous
+    assert not x.data.flags.c_contiguous
+    cube = cube_with_backward_off_by(1.0)
+    assert al.gradcheck(lambda t: cube.apply(t).sum(), (x,))
+    with pytest.raises(al.GradcheckError):
+        al.gradcheck(lambda t: cube_with_backward_off_by(1.001).apply(t).sum(), (x,))

@@ -27,6 +27,8 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
         else:
             _add_pending(pending, root._node, root._out_index, grad)
 
+    anomaly_on = anomaly._enabled[0]
+    ndarray = np.ndarray
     for node in _reverse_recording_order(pending):
         grads = pending.pop(node, None)
         if grads is None:
@@ -36,27 +38,38 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
                 slot = capture.get((id(node), index))
                 if slot is not None and g is not None:
                     captured[slot] = g
-        for index, meta in enumerate(node.out_meta):
-            if grads[index] is None and meta is not None:
-                grads[index] = np.zeros(meta[0], dtype=meta[1])
+        for g in grads:
+            if g is None:  # an output nothing flowed back to: zeros of its shape
+                for index, meta in enumerate(node.out_meta):
+                    if grads[index] is None and meta is not None:
+                        grads[index] = np.zeros(meta[0], dtype=meta[1])
+                break
         input_grads = node.fn.backward(node.ctx, *grads)
         if not retain_graph:
-            node.ctx._release()
+            node.ctx._saved = None
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
-        if len(input_grads) != len(node.edges):
+        edges = node.edges
+        if len(input_grads) != len(edges):
             raise RuntimeError(
                 f"{node.name}.backward returned {len(input_grads)} gradients but forward took "
-                f"{len(node.edges)} arguments; return one per argument (None where there is none)")
-        for edge, g in zip(node.edges, input_grads):
+                f"{len(edges)} arguments; return one per argument (None where there is none)")
+        for edge, g in zip(edges, input_grads):
             if edge is None or g is None:
                 continue
             target, index, shape, dtype = edge
-            g = _route(node, g, shape, dtype)
+            # the common case inline: an array of the input's shape and dtype
+            if (type(g) is not ndarray or g.shape != shape or g.dtype != dtype
+                    or anomaly_on):
+                g = _route(node, g, shape, dtype)
             if index is None:
                 _deliver_to_leaf(target, g, captured, capture)
             else:
-                _add_pending(pending, target, index, g)
+                slots = pending.get(target)
+                if slots is None:
+                    slots = pending[target] = [None] * len(target.out_meta)
+                current = slots[index]
+                slots[index] = g if current is None else current + g
 
     if capture is not None:
         return [captured.get(slot) for slot in range(len(capture))]

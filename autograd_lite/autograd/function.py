@@ -33,9 +33,13 @@ class Context:
 
     def save_for_backward(self, *items):
         """Keep arrays (or Tensors) for backward; in-place changes to them are detected."""
-        self._saved = tuple(t.data if isinstance(t, Tensor) else t for t in items)
-        if any(isinstance(t, Tensor) for t in items):
-            self._versions = [(t._version, t._version[0]) for t in items if isinstance(t, Tensor)]
+        for t in items:  # a plain loop: the built-in ops save arrays, and this runs per op
+            if isinstance(t, Tensor):
+                self._saved = tuple([u.data if isinstance(u, Tensor) else u for u in items])
+                self._versions = [(u._version, u._version[0]) for u in items
+                                  if isinstance(u, Tensor)]
+                return
+        self._saved = items
 
     @property
     def saved_tensors(self):
@@ -96,10 +100,16 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
+        # the per-op overhead of every model lives here: kept to list comprehensions and
+        # direct attribute stores (no generator expressions, no helper calls per output)
         arrays = [a.data if isinstance(a, Tensor) else a for a in args]
         needs = tuple([isinstance(a, Tensor) and a.requires_grad for a in args])
         record = grad_mode._enabled[0] and True in needs
-        ctx = Context(cls.__name__, needs)
+        ctx = _new(Context)
+        ctx._op = cls.__name__
+        ctx.needs_input_grad = needs
+        ctx._saved = ()
+        ctx._versions = None
         try:
             raw = cls.forward(ctx, *arrays)
         except (ValueError, IndexError, TypeError) as error:
@@ -112,10 +122,18 @@ class Function:
             outputs = tuple([_as_output(r) for r in raw])
             results = tuple([_wrap(r, version=version) for r in outputs])
         else:
-            outputs = (raw if type(raw) is np.ndarray else _as_output(raw),)
-            results = (_wrap(outputs[0], version=version),)
+            out = raw if type(raw) is np.ndarray else _as_output(raw)
+            outputs = (out,)
+            t = _new(Tensor)
+            t.data = out
+            t.requires_grad = False
+            t.grad = None
+            t._node = None
+            t._out_index = 0
+            t._version = [0] if version is None else version
+            results = (t,)
         if record:
-            node = Node()
+            node = _new(Node)
             node.fn = cls
             node.ctx = ctx
             node.seq = _next_seq()
@@ -123,14 +141,19 @@ class Function:
             node.out_meta = tuple([(r.shape, r.dtype) if r.dtype.kind == "f" else None
                                    for r in outputs])
             node.trace = traceback.format_stack()[:-1] if anomaly._enabled[0] else None
-            for index, t in enumerate(results):
-                if node.out_meta[index] is not None:
+            index = 0
+            for t, meta in zip(results, node.out_meta):
+                if meta is not None:
                     t.requires_grad = True
                     t._node = node
                     t._out_index = index
+                index += 1
             if ctx._saved:
                 _record_saved_versions(ctx, args, results)
         return results if type(raw) is tuple else results[0]
+
+
+_new = object.__new__
 
 
 def _named_error(cls, error, args):
@@ -159,9 +182,11 @@ def _edge(t):
 def _record_saved_versions(ctx, inputs, outputs):
     """Remember the version of every Tensor (input or output) whose array forward saved."""
     versions = ctx._versions or []
+    tensors = [t for t in inputs if isinstance(t, Tensor)]
+    tensors.extend(outputs)
     for item in ctx._saved:
-        for t in itertools.chain(inputs, outputs):
-            if isinstance(t, Tensor) and item is t.data:
+        for t in tensors:
+            if item is t.data:
                 versions.append((t._version, t._version[0]))
                 break
     ctx._versions = versions

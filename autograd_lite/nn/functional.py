@@ -6,9 +6,9 @@ call it from ``autograd_lite.ops.nn_functions``; the rest compose public ops. Lo
 """
 import numpy as np
 
-from .. import grad_mode, ops, random
+from .. import ops, random
 from ..ops import nn_functions as fused
-from ..tensor import Tensor
+from ..tensor import Tensor, mark_modified
 
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
            "dropout", "batch_norm", "cross_entropy", "nll_loss", "binary_cross_entropy",
@@ -152,12 +152,17 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                              "momentum=None into the cumulative-average factor 1/t)")
         m = float(momentum)
         n = stats["n"]
-        with grad_mode.no_grad():
-            if running_mean is not None:
-                running_mean.copy_((1.0 - m) * running_mean.data + m * stats["mean"])
-            if running_var is not None:
-                unbiased = stats["var"] * (n / (n - 1))
-                running_var.copy_((1.0 - m) * running_var.data + m * unbiased)
+        # what running.copy_(...) under no_grad does (the same expression, cast into the
+        # buffer, its version bumped), without copy_'s checks: this runs every training step
+        if running_mean is not None:
+            np.copyto(running_mean.data, (1.0 - m) * running_mean.data + m * stats["mean"],
+                      casting="unsafe")
+            mark_modified(running_mean)
+        if running_var is not None:
+            unbiased = stats["var"] * (n / (n - 1))
+            np.copyto(running_var.data, (1.0 - m) * running_var.data + m * unbiased,
+                      casting="unsafe")
+            mark_modified(running_var)
     return out
 
 
@@ -292,11 +297,14 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):  # noqa:
     input = _tensor(input, "binary_cross_entropy")
     target = _tensor(target, "binary_cross_entropy", "target", like=input)
     _check_same_shape(input, target, "binary_cross_entropy")
-    if input.data.size and (np.min(input.data) < 0 or np.max(input.data) > 1
-                            or np.isnan(input.data).any()):
+    data = input.data
+    # min/max propagate NaN, and NaN compares False: one test catches both (two reductions)
+    if data.size and not (data.min() >= 0 and data.max() <= 1):
         raise ValueError("binary_cross_entropy: all elements of input must be probabilities in "
                          "[0, 1] (apply sigmoid first, or use binary_cross_entropy_with_logits)")
-    loss = fused.BinaryCrossEntropy.apply(input, target)
+    if weight is None:  # the reduction inside the node: one op on the tape, not two
+        return fused.BinaryCrossEntropy.apply(input, target, reduction)
+    loss = fused.BinaryCrossEntropy.apply(input, target, "none")
     return _reduce(_weighted(loss, weight, "binary_cross_entropy"), reduction)
 
 

@@ -115,6 +115,8 @@ def tanh(x):
 
 # ---- reductions ---------------------------------------------------------------------------
 def sum(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.sum
+    if dim is None and isinstance(x, Tensor):  # the common loss.sum(): no dim to check
+        return Sum.apply(x, tuple(range(x.data.ndim)), keepdim)
     return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim)
 
 

@@ -26,13 +26,20 @@ def _stat_axes(ndim):
 # ---- linear -------------------------------------------------------------------------------
 class Linear(Function):
     """y = x Wᵀ + b with W of shape (out, in), x of shape (*, in). For 2-D float inputs the GEMM
-    runs in BLAS with the bias added by the Numba epilogue (kernels.linear_*)."""
+    runs in BLAS with the bias added by the Numba epilogue (kernels.linear_*); below
+    ``SMALL_LINEAR`` output elements the same arithmetic runs as two numpy calls, because
+    there the kernel wrappers' argument checks cost more than the whole layer (W-tiny)."""
 
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
         ctx.has_bias = bias is not None
         if _fused_linear_ok(x, weight, bias):
+            if x.shape[0] * weight.shape[0] < SMALL_LINEAR:
+                out = np.matmul(x, weight.T)
+                if bias is not None:
+                    out += bias
+                return out
             return kernels.linear_forward(x, weight, bias)
         out = x @ weight.T
         if bias is not None:
@@ -44,6 +51,10 @@ class Linear(Function):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
         if _fused_linear_ok(x, weight, None) and g.dtype == x.dtype:
+            if g.size < SMALL_LINEAR:
+                return (np.matmul(g, weight) if need_x else None,
+                        np.matmul(g.T, x) if need_w else None,
+                        g.sum(axis=0) if need_b else None)
             gx, gw, gb = kernels.linear_backward(g, x, weight, need_dx=need_x)
             return gx, (gw if need_w else None), (gb if need_b else None)
         gx = g @ weight if need_x else None
@@ -57,9 +68,15 @@ class Linear(Function):
         return gx, gw, gb
 
 
+#: output elements (batch × out_features) below which Linear skips the kernel wrappers
+SMALL_LINEAR = 16384
+
+
 def _fused_linear_ok(x, weight, bias):
-    return (x.ndim == 2 and x.dtype in _KERNEL_DTYPES and weight.dtype == x.dtype
-            and weight.ndim == 2 and (bias is None or bias.dtype == x.dtype))
+    # dtype.char, not ``dtype in (float32, float64)``: dtype equality costs ~0.4 µs a test
+    c = x.dtype.char
+    return (x.ndim == 2 and (c == "f" or c == "d") and weight.dtype.char == c
+            and weight.ndim == 2 and (bias is None or bias.dtype.char == c))
 
 
 # ---- batch normalisation -------------------------------------------------------------------
@@ -253,6 +270,24 @@ class CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, logits, target, weight, ignore_index, reduction, label_smoothing):
+        ctx.kernel = False
+        if (weight is None and not label_smoothing and target.dtype.kind in "iu"
+                and target.ndim == 1 and logits.ndim == 2 and logits.dtype.char in "fd"
+                and logits.size):
+            # the common case (class labels, no weights, no smoothing): the fused Numba
+            # softmax + cross-entropy, one pass, no (N, C) coefficient matrix. A label out of
+            # range (or equal to ignore_index) makes the kernel refuse: the general path below
+            # then ignores it or raises the error that names it.
+            try:
+                loss, probs = kernels.softmax_cross_entropy(logits, target, reduction)
+            except ValueError:
+                pass
+            else:
+                ctx.kernel = True
+                ctx.save_for_backward(probs)
+                ctx.labels = target
+                ctx.reduction = reduction
+                return loss
         logp = _log_softmax_rows(logits)
         a, denominator = cross_entropy_coefficients(target, logits.shape[1], logits.dtype,
                                                     weight, ignore_index, label_smoothing)
@@ -272,6 +307,13 @@ class CrossEntropy(Function):
 
     @staticmethod
     def backward(ctx, g):
+        if ctx.kernel:
+            probs, = ctx.saved_tensors
+            glogits = None
+            if ctx.needs_input_grad[0]:
+                glogits = kernels.softmax_cross_entropy_backward(
+                    probs, ctx.labels, g.astype(probs.dtype, copy=False), ctx.reduction)
+            return glogits, None, None, None, None, None
         logp, a = ctx.saved_tensors
         if ctx.reduction == "none":
             coeff = g[:, None]
@@ -293,25 +335,36 @@ class CrossEntropy(Function):
 # ---- binary cross-entropy -------------------------------------------------------------------
 class BinaryCrossEntropy(Function):
     """ℓ = −(y log p + (1 − y) log(1 − p)) elementwise, each log clamped at −100 (PyTorch's rule,
-    so p = 0 or 1 gives a finite loss); ∂ℓ/∂p = (p − y) / max(p(1 − p), 1e-12)."""
+    so p = 0 or 1 gives a finite loss); ∂ℓ/∂p = (p − y) / max(p(1 − p), 1e-12).
+
+    ``reduction`` "mean" or "sum" reduces inside the node (one node instead of two on the
+    tape: a tiny model's loss is call-bound); "none" returns the elementwise loss."""
 
     @staticmethod
-    def forward(ctx, p, y):
+    def forward(ctx, p, y, reduction="none"):
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(p), -100.0)
             log_q = np.maximum(np.log1p(-p), -100.0)
         ctx.save_for_backward(p, y, log_p, log_q)
-        return (-(y * log_p + (1.0 - y) * log_q)).astype(p.dtype, copy=False)
+        ctx.reduction = reduction
+        loss = -(y * log_p + (1.0 - y) * log_q)
+        if reduction == "mean":
+            return np.asarray(loss.mean(), dtype=p.dtype)
+        if reduction == "sum":
+            return np.asarray(loss.sum(), dtype=p.dtype)
+        return loss.astype(p.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         p, y, log_p, log_q = ctx.saved_tensors
+        if ctx.reduction == "mean":
+            g = g / p.size
         gp = gy = None
         if ctx.needs_input_grad[0]:
             gp = g * (p - y) / np.maximum(p * (1.0 - p), 1e-12)
         if ctx.needs_input_grad[1]:
             gy = g * (log_q - log_p)
-        return gp, gy
+        return gp, gy, None
 
 
 def _softplus_neg(x):

@@ -137,10 +137,14 @@ class Sigmoid(Function):
         return g * out * (1 - out)
 
 
+#: below this many elements numpy's tanh (one C call) beats the kernel's Python wrapper
+SMALL_TANH = 2048
+
+
 class Tanh(Function):
     @staticmethod
     def forward(ctx, x):
-        out = kernels.tanh(x) if _is_float(x) else np.tanh(x)
+        out = kernels.tanh(x) if _is_float(x) and x.size >= SMALL_TANH else np.tanh(x)
         ctx.save_for_backward(out)
         return out
 

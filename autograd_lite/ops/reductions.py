@@ -26,24 +26,28 @@ def _expand_back(g, dims, keepdim):
 class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        ctx.shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
-        return np.sum(x, axis=dims, keepdims=keepdim)
+        ctx.shape, ctx.dims = x.shape, dims
+        # the method, not np.sum: the same reduction without the dispatch wrapper (~1 µs)
+        return np.asarray(x.sum(axis=dims, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):
-        return _spread(g, ctx.kept, ctx.shape), None, None
+        return _spread(g, _kept_shape(ctx.shape, ctx.dims), ctx.shape), None, None
 
 
 class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        ctx.shape, ctx.kept = x.shape, _kept_shape(x.shape, dims)
-        ctx.count = int(np.prod([x.shape[d] for d in dims]))
-        return np.mean(x, axis=dims, keepdims=keepdim)
+        ctx.shape, ctx.dims = x.shape, dims
+        return np.asarray(x.mean(axis=dims, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):
-        return _spread(g / ctx.count, ctx.kept, ctx.shape), None, None
+        shape, dims = ctx.shape, ctx.dims
+        count = 1
+        for d in dims:
+            count *= shape[d]
+        return _spread(g / count, _kept_shape(shape, dims), shape), None, None
 
 
 def _centered(x, dims, correction):

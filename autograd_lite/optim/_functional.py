@@ -40,12 +40,20 @@ def _kernel_grad(param, grad, *state):
     kernel cannot run on these arrays."""
     if not use_kernels or _kernels is None:
         return None
-    if param.dtype not in _KERNEL_DTYPES or not param.flags.c_contiguous \
-            or not param.flags.writeable:
+    # dtype.char rather than ``dtype in (...)``: this runs once a parameter a step
+    c = param.dtype.char
+    if c != "f" and c != "d":
         return None
+    flags = param.flags
+    if not flags.c_contiguous or not flags.writeable:
+        return None
+    shape = param.shape
     for a in state:
-        if a is not None and (a.dtype != param.dtype or not a.flags.c_contiguous):
+        if a is not None and (a.dtype.char != c or a.shape != shape
+                              or not a.flags.c_contiguous or not a.flags.writeable):
             return None
+    if grad.shape != shape or grad.dtype.char != c:
+        return None
     if not grad.flags.c_contiguous:
         grad = np.ascontiguousarray(grad)
     return grad
