@@ -6,9 +6,9 @@ Each subcommand module has ``add_parser(subparsers)`` that registers its flags a
 import argparse
 import sys
 
-from . import gradcheck_command, train_command, tune_command
+from . import bench_command, gradcheck_command, train_command, tune_command
 
-COMMANDS = [train_command, gradcheck_command, tune_command]
+COMMANDS = [train_command, gradcheck_command, bench_command, tune_command]
 
 
 def build_parser():
