@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from autograd_lite.train import TrainConfig, train
-from autograd_lite.train.report import finish, table
+from autograd_lite.train.report import finish, save_figure, table
 
 LRS = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 VARIANTS = (("relu", False), ("relu", True), ("sigmoid", False), ("sigmoid", True))
@@ -73,11 +73,7 @@ def plot(lrs, curves, path):
     ax.legend()
     ax.set_title("Batch norm: digits, mini-batch GD, 8 epochs (gaps: diverged)")
     fig.tight_layout()
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv=None):

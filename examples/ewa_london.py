@@ -16,6 +16,7 @@ import os
 import numpy as np
 
 from autograd_lite.optim import ExponentialMovingAverage
+from autograd_lite.train.report import save_figure
 
 
 def london_temperatures(days=365, seed=0):
@@ -66,11 +67,7 @@ def main(argv=None):
     fig.suptitle("Exponentially weighted averages of a (synthetic) London year")
     fig.tight_layout()
 
-    folder = os.path.dirname(args.out)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    fig.savefig(args.out, dpi=110)
-    plt.close(fig)
+    save_figure(fig, args.out)
     print(f"wrote {args.out}")
     print(f"day 1: θ = {theta[0]:.1f}°F, β=0.98 corrected {v98[0]:.1f}, "
           f"uncorrected {v98_raw[0]:.1f}; day 100: {v98[99]:.1f} vs {v98_raw[99]:.1f}")

@@ -21,7 +21,7 @@ import numpy as np
 
 import autograd_lite as al
 from autograd_lite.autograd import Function
-from autograd_lite.train.report import table
+from autograd_lite.train.report import save_figure, table
 
 GREAT, WRONG = 1e-7, 1e-3   # the course's thresholds
 
@@ -121,11 +121,7 @@ def plot(rows, path):
     ax.set_title("Gradient check of a custom op: planted bug vs fixed")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv=None):

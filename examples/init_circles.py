@@ -17,7 +17,7 @@ import time
 
 import autograd_lite as al
 from autograd_lite.train import build_mlp, loss_fn, predict
-from autograd_lite.train.report import plot_boundary, table
+from autograd_lite.train.report import plot_boundary, save_figure, table
 
 SCHEMES = (("zeros", "zeros"), ("random x10", "random"), ("He", "he"))
 
@@ -86,15 +86,7 @@ def plot(rows, models, data, path):
                       ax=ax)
     fig.suptitle("Initialisation: 2-10-5-1 on circles, gradient descent lr 0.01")
     fig.tight_layout()
-    _save(fig, path)
-    plt.close(fig)
-
-
-def _save(fig, path):
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    fig.savefig(path, dpi=80)
+    save_figure(fig, path)
 
 
 def main(argv=None):

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from autograd_lite.train import TrainConfig, train
-from autograd_lite.train.report import finish, table
+from autograd_lite.train.report import finish, save_figure, table
 
 SCHEDULES = (
     ("none", None, "a0"),
@@ -83,11 +83,7 @@ def plot(rows, path):
         ax.legend(fontsize=8)
     fig.suptitle("Learning-rate decay: mini-batch GD on moons, lr0 = 1.0")
     fig.tight_layout()
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv=None):

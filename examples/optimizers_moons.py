@@ -19,7 +19,7 @@ import time
 
 import autograd_lite as al
 from autograd_lite.train import build_mlp, fit, predict
-from autograd_lite.train.report import plot_boundary, table
+from autograd_lite.train.report import plot_boundary, save_figure, table
 
 OPTIMIZERS = ("gd", "momentum", "adam")
 
@@ -79,11 +79,7 @@ def plot(rows, models, data, path):
                       f"{row['optimizer']}: train {row['train acc']:.1%}", ax=ax)
     fig.suptitle("Optimizers: 2-5-2-1 on moons, mini-batches of 64, lr 0.0007")
     fig.tight_layout()
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv=None):

@@ -20,7 +20,7 @@ import time
 
 import autograd_lite as al
 from autograd_lite.train import build_mlp, fit, predict
-from autograd_lite.train.report import plot_boundary, table
+from autograd_lite.train.report import plot_boundary, save_figure, table
 
 SETTINGS = (("none", 0.0, 0.0), ("L2 lambda=0.7", 0.7, 0.0), ("dropout p=0.5", 0.0, 0.5))
 
@@ -66,11 +66,7 @@ def plot(rows, models, data, path):
                       f"dev {row['dev acc']:.0%}", ax=ax)
     fig.suptitle("Regularisation: 2-64-64-1 on 150 noisy moons (training points shown)")
     fig.tight_layout()
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv=None):

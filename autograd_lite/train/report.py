@@ -122,6 +122,16 @@ def _pyplot():
     return plt
 
 
+def save_figure(fig, path):
+    """Write ``fig`` to ``path`` (creating its folder) and release it."""
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    fig.savefig(path, dpi=80)
+    _pyplot().close(fig)
+    return path
+
+
 def plot_curves(history, path, title=None):
     """Loss (left) and accuracy (right) per epoch, train and dev."""
     plt = _pyplot()
@@ -148,9 +158,7 @@ def plot_curves(history, path, title=None):
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def boundary_grid(X, steps=200, margin=0.5):
@@ -178,8 +186,7 @@ def plot_boundary(predict_fn, X, y, path, title=None, ax=None):
         ax.set_title(title, fontsize=9)
     if own:
         fig.tight_layout()
-        fig.savefig(path, dpi=80)
-        plt.close(fig)
+        save_figure(fig, path)
     return path
 
 
