@@ -324,6 +324,67 @@ def sgd_step_prechecked(param, grad, momentum_buffer, lr, momentum, dampening, n
     return param
 
 
+# ---- many small parameters in one call ----------------------------------------------------------
+#: parameters per kernel call in the ``*_many`` functions: a fixed tuple length, so each kernel
+#: compiles once per dtype, whatever the model (shorter lists are padded with empty arrays)
+MANY_CHUNK = 8
+
+
+@njit(**_FLAGS)
+def _sgd_many(P, G, B, lr, mu, damp_c, wd, nesterov, use_buf):
+    for k in range(len(P)):
+        _sgd(P[k], G[k], B[k], lr, mu, damp_c, wd, nesterov, False, use_buf)
+
+
+@njit(**_FLAGS)
+def _adam_many(P, G, M, V, lr_c, b1, b2, eps, inv_sqrt_bc2, wd, decay):
+    for k in range(len(P)):
+        _adam(P[k], G[k], M[k], V[k], V[k], lr_c, b1, b2, eps, inv_sqrt_bc2, wd, decay, False)
+
+
+def _chunks(dtype, *lists):
+    """The parallel lists cut into tuples of exactly MANY_CHUNK arrays (padded with one empty
+    array of ``dtype``)."""
+    n = len(lists[0])
+    pad = np.empty(0, dtype=dtype)
+    for start in range(0, n, MANY_CHUNK):
+        fill = max(0, start + MANY_CHUNK - n)
+        yield tuple([tuple(a[start:start + MANY_CHUNK]) + (pad,) * fill for a in lists])
+
+
+def sgd_step_many(params, grads, momentum_buffers, lr, momentum, dampening, nesterov,
+                  weight_decay):
+    """``sgd_step_prechecked`` on many parameters at once: the same loop, one kernel call per
+    MANY_CHUNK parameters instead of one a parameter. The lists hold 1-D C-contiguous arrays
+    of one dtype (float32 or float64; the parameters' and buffers' writable), the i-th of each
+    the same length; ``momentum_buffers`` is ignored when momentum is 0. For small parameters:
+    the serial loop only (no threads)."""
+    if not params:
+        return
+    dtype = params[0].dtype
+    t = dtype.type
+    use_buf = momentum != 0
+    scalars = (t(lr), t(momentum), t(1.0 - dampening), t(weight_decay), bool(nesterov), use_buf)
+    for P, G, B in _chunks(dtype, params, grads, momentum_buffers if use_buf else params):
+        _sgd_many(P, G, B, *scalars)
+
+
+def adam_step_many(params, grads, exp_avgs, exp_avg_sqs, step, lr, beta1, beta2, eps,
+                   weight_decay, decoupled):
+    """``adam_step_prechecked`` (no amsgrad) on many parameters that share the step count
+    ``step``, one kernel call per MANY_CHUNK parameters; the lists as in ``sgd_step_many``."""
+    if not params:
+        return
+    dtype = params[0].dtype
+    t = dtype.type
+    bc1 = 1.0 - beta1 ** step
+    bc2 = 1.0 - beta2 ** step
+    wd, decay = (0.0, 1.0 - lr * weight_decay) if decoupled else (weight_decay, 1.0)
+    scalars = (t(lr / bc1), t(beta1), t(beta2), t(eps), t(1.0 / math.sqrt(bc2)), t(wd), t(decay))
+    for P, G, M, V in _chunks(dtype, params, grads, exp_avgs, exp_avg_sqs):
+        _adam_many(P, G, M, V, *scalars)
+
+
 def rmsprop_step(param, grad, square_avg, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0,
                  momentum=0.0, centered=False, grad_avg=None, momentum_buffer=None):
     """One RMSprop step in place (PyTorch semantics, eps outside the root); returns ``param``.

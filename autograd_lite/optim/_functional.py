@@ -59,6 +59,35 @@ def _kernel_grad(param, grad, *state):
     return grad
 
 
+#: parameters with fewer elements than this are updated together, several to a kernel call
+#: (``*_update_many``): on a small model the calls, not the arithmetic, are the cost; larger
+#: ones go one at a time (their kernels may use threads)
+MANY_MAX_SIZE = 1 << 16
+
+
+def many_grad(param, grad, *state):
+    """The gradient as a flat C-contiguous array when ``param`` (and its state) can go into a
+    ``*_update_many`` call (the kernel conditions of ``_kernel_grad``, and small), else None."""
+    if param.size >= MANY_MAX_SIZE:
+        return None
+    g = _kernel_grad(param, grad, *state)
+    return None if g is None else g.reshape(-1)
+
+
+def sgd_update_many(params, grads, bufs, lr, momentum, dampening, nesterov, weight_decay):
+    """``sgd_update`` of many parameters of one dtype at once (flat arrays, each accepted by
+    ``many_grad``; ``bufs`` ignored when momentum is 0): the same kernel loop per parameter."""
+    _kernels.sgd_step_many(params, grads, bufs, lr, momentum, dampening, nesterov,
+                           weight_decay)
+
+
+def adam_update_many(params, grads, exp_avgs, exp_avg_sqs, step, lr, beta1, beta2, eps,
+                     weight_decay, decoupled):
+    """``adam_update`` (no amsgrad) of many parameters of one dtype sharing the step ``step``."""
+    _kernels.adam_step_many(params, grads, exp_avgs, exp_avg_sqs, int(step), lr, beta1, beta2,
+                            eps, weight_decay, decoupled)
+
+
 # ---- SGD ----------------------------------------------------------------------------------
 def sgd_update(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay):
     """``d = g + wd·p``; with ``buf`` (zeros at the start): ``buf = μ·buf + (1 − dampening)·d``,

@@ -1,5 +1,6 @@
 """Adam (momentum + RMSprop with bias correction) and AdamW (Adam with decoupled weight decay)."""
 from . import _functional as F
+from ..tensor import mark_modified
 from .optimizer import Optimizer, _check_number
 
 
@@ -61,6 +62,43 @@ class Adam(Optimizer):
                       state["max_exp_avg_sq"] if amsgrad else None, state["step"],
                       group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
                       self._decoupled)
+
+
+    def _update_group(self, items, group):
+        if group["amsgrad"]:
+            return super()._update_group(items, group)
+        # small float32/float64 parameters: one kernel call for several of one dtype and step
+        # count; the rest one at a time, as the base class does
+        batches = {}
+        for item in items:
+            p, grad, state = item
+            param = p.data
+            if "step" not in state:
+                state["step"] = 0
+                state["exp_avg"] = F.zeros_state(param)
+                state["exp_avg_sq"] = F.zeros_state(param)
+            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+            g = F.many_grad(param, grad, exp_avg, exp_avg_sq)
+            if g is None:
+                self._update(param, grad, state, group)
+                mark_modified(p)
+                continue
+            state["step"] += 1
+            key = (param.dtype.char, state["step"])
+            batch = batches.get(key)
+            if batch is None:
+                batch = batches[key] = ([], [], [], [], [])
+            batch[0].append(param.reshape(-1))
+            batch[1].append(g)
+            batch[2].append(exp_avg.reshape(-1))
+            batch[3].append(exp_avg_sq.reshape(-1))
+            batch[4].append(p)
+        beta1, beta2 = group["betas"]
+        for (_, step), (params, grads, exp_avgs, exp_avg_sqs, tensors) in batches.items():
+            F.adam_update_many(params, grads, exp_avgs, exp_avg_sqs, step, group["lr"], beta1,
+                               beta2, group["eps"], group["weight_decay"], self._decoupled)
+            for p in tensors:
+                mark_modified(p)
 
 
 class AdamW(Adam):

@@ -146,22 +146,35 @@ class Optimizer:
             with grad_mode.enable_grad():
                 loss = closure()
         with grad_mode.no_grad():
+            all_state = self.state
             for group in self.param_groups:
+                items = []
                 for p in group["params"]:
-                    if p.grad is None:
+                    g = p.grad
+                    if g is None:
                         continue
-                    grad = p.grad.data if isinstance(p.grad, Tensor) else np.asarray(p.grad)
-                    if grad.shape != p.data.shape:
+                    grad = g.data if isinstance(g, Tensor) else np.asarray(g)
+                    data = p.data
+                    if grad.shape != data.shape:
                         raise RuntimeError(f"the gradient of a parameter of shape "
-                                           f"{p.data.shape} has shape {grad.shape}")
-                    if grad.dtype != p.data.dtype:
-                        grad = grad.astype(p.data.dtype)
-                    state = self.state.get(p)
+                                           f"{data.shape} has shape {grad.shape}")
+                    if grad.dtype != data.dtype:
+                        grad = grad.astype(data.dtype)
+                    state = all_state.get(p)
                     if state is None:
-                        state = self.state[p] = {}
-                    self._update(p.data, grad, state, group)
-                    mark_modified(p)
+                        state = all_state[p] = {}
+                    items.append((p, grad, state))
+                if items:
+                    self._update_group(items, group)
         return loss
+
+    def _update_group(self, items, group):
+        """Update every ``(parameter, gradient array, state)`` of one group and bump each
+        parameter's version. This default runs ``_update`` on one parameter at a time;
+        optimizers override it to update many small parameters in one kernel call."""
+        for p, grad, state in items:
+            self._update(p.data, grad, state, group)
+            mark_modified(p)
 
     def _update(self, param, grad, state, group):  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} must implement _update")

@@ -1,5 +1,6 @@
 """Stochastic gradient descent, with momentum (the course's and PyTorch's forms) and Nesterov."""
 from . import _functional as F
+from ..tensor import mark_modified
 from .optimizer import Optimizer, _check_number
 
 
@@ -63,3 +64,35 @@ class SGD(Optimizer):
                 buf = state["momentum_buffer"] = F.zeros_state(param)
         F.sgd_update(param, grad, buf, group["lr"], momentum, group["dampening"],
                      bool(group["nesterov"]), group["weight_decay"])
+
+    def _update_group(self, items, group):
+        # small float32/float64 parameters: one kernel call for several (grouped by dtype);
+        # the rest one at a time, as the base class does
+        momentum = group["momentum"]
+        batches = {}
+        for item in items:
+            p, grad, state = item
+            param = p.data
+            buf = None
+            if momentum != 0:
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = state["momentum_buffer"] = F.zeros_state(param)
+            g = F.many_grad(param, grad, buf)
+            if g is None:
+                self._update(param, grad, state, group)
+                mark_modified(p)
+                continue
+            batch = batches.get(param.dtype.char)
+            if batch is None:
+                batch = batches[param.dtype.char] = ([], [], [], [])
+            batch[0].append(param.reshape(-1))
+            batch[1].append(g)
+            if buf is not None:
+                batch[2].append(buf.reshape(-1))
+            batch[3].append(p)
+        for params, grads, bufs, tensors in batches.values():
+            F.sgd_update_many(params, grads, bufs, group["lr"], momentum, group["dampening"],
+                              bool(group["nesterov"]), group["weight_decay"])
+            for p in tensors:
+                mark_modified(p)
