@@ -50,7 +50,10 @@ def _as_tuple(inputs):
 
 
 def _outputs(fn, inputs):
-    out = fn(*inputs)
+    return _float_tensors(fn(*inputs))
+
+
+def _float_tensors(out):
     outs = out if isinstance(out, (tuple, list)) else (out,)
     return [o for o in outs if isinstance(o, Tensor) and o.dtype.kind == "f"]
 
@@ -91,9 +94,14 @@ def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, rel_tol=1e-6, s
     single = len(outputs) == 1 and outputs[0].data.size == 1
 
     def objective():  # called under no_grad (entered once, around the whole loop)
-        outs = _outputs(fn, inputs)
+        out = fn(*inputs)
+        if single and isinstance(out, Tensor):
+            data = out.data
+            if data.size == 1 and data.dtype.kind == "f":
+                # the common case (one scalar J, weight 1): no temporaries, no generator
+                return float(data.reshape(()))
+        outs = _float_tensors(out)
         if single and len(outs) == 1 and outs[0].data.size == 1:
-            # the common case (a scalar J, weight 1): no temporaries, no generator
             return float(outs[0].data.reshape(()))
         return sum(float(np.sum(np.asarray(o.data, dtype=np.float64) * w))
                    for o, w in zip(outs, weights))
@@ -110,19 +118,22 @@ def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, rel_tol=1e-6, s
 
 
 def _numeric_gradient(objective, data, eps):
-    """Central differences of ``objective()`` for every element of ``data`` (changed in place
-    through ``data.flat``, which writes into non-contiguous inputs too, and restored)."""
-    numeric = np.zeros(data.size)
-    flat = data.flat
-    for k in range(data.size):
-        original = flat[k]
-        flat[k] = original + eps
+    """Central differences of ``objective()`` for every element of ``data`` (a float64 array,
+    changed in place and restored: through a flat view when it is contiguous, through
+    ``data.flat``, which writes into non-contiguous inputs too, otherwise)."""
+    target = data.reshape(-1) if data.flags.c_contiguous else data.flat
+    numeric = []
+    append = numeric.append
+    two_eps = 2 * eps
+    # Python floats: the same float64 arithmetic as numpy scalars, without their overhead
+    for k, original in enumerate(data.ravel().tolist()):
+        target[k] = original + eps
         plus = objective()
-        flat[k] = original - eps
+        target[k] = original - eps
         minus = objective()
-        flat[k] = original
-        numeric[k] = (plus - minus) / (2 * eps)
-    return numeric.reshape(data.shape)
+        target[k] = original
+        append((plus - minus) / two_eps)
+    return np.array(numeric, dtype=np.float64).reshape(data.shape)
 
 
 def _compare(i, g, numeric, atol, rtol, rel_tol):

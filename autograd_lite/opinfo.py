@@ -7,7 +7,7 @@ values kept away from kinks). The test suite, ``autograd-lite gradcheck`` and us
 float64, compared with its reference in float32 and float64, and checked for dtypes and shapes.
 """
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable
 
 import numpy as np
 

@@ -6,7 +6,7 @@ The methods here are thin: each one calls the function of the same name in ``aut
 """
 import numpy as np
 
-from . import dtypes, grad_mode
+from . import dtypes
 
 
 class Tensor:
@@ -384,12 +384,19 @@ def _init(t, array, version):
 
 
 def _wrap(array, requires_grad=False, version=None):
-    """A Tensor around ``array`` without a copy (the internal constructor)."""
-    t = Tensor.__new__(Tensor)
-    _init(t, array, version)
-    if requires_grad:
-        t.requires_grad = True
+    """A Tensor around ``array`` without a copy (the internal constructor; every op's output is
+    made here, so the fields are set inline rather than through ``_init``)."""
+    t = _new(Tensor)
+    t.data = array
+    t.requires_grad = requires_grad
+    t.grad = None
+    t._node = None
+    t._out_index = 0
+    t._version = [0] if version is None else version
     return t
+
+
+_new = object.__new__
 
 
 

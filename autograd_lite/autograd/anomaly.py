@@ -1,5 +1,4 @@
 """``detect_anomaly``: name the op whose backward produced NaN or Inf."""
-from .. import grad_mode  # noqa: F401  (keeps the import order: grad mode before the engine)
 
 _enabled = [False]
 

@@ -18,6 +18,7 @@ from ..tensor import Tensor, _wrap
 from . import anomaly
 
 _next_seq = itertools.count().__next__
+_grad_enabled = grad_mode._enabled  # the one-element list grad_mode changes in place
 
 
 class Context:
@@ -100,11 +101,69 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
-        # the per-op overhead of every model lives here: kept to list comprehensions and
-        # direct attribute stores (no generator expressions, no helper calls per output)
-        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
-        needs = tuple([isinstance(a, Tensor) and a.requires_grad for a in args])
-        record = grad_mode._enabled[0] and True in needs
+        # the per-op overhead of every model lives here: one to three arguments (most ops)
+        # are unpacked by hand, more by one loop; an unrecorded op (no_grad, or no input
+        # requiring grad) skips all tape bookkeeping
+        n = len(args)
+        if not _grad_enabled[0]:
+            # no_grad (gradcheck's objective, evaluation): nothing is recorded
+            return _apply_unrecorded(cls, args, None)
+
+        if n == 2:
+            a, b = args
+            if isinstance(a, Tensor):
+                need_a = a.requires_grad
+                a = a.data
+            else:
+                need_a = False
+            if isinstance(b, Tensor):
+                need_b = b.requires_grad
+                b = b.data
+            else:
+                need_b = False
+            arrays = (a, b)
+            needs = (need_a, need_b)
+        elif n == 1:
+            a = args[0]
+            if isinstance(a, Tensor):
+                arrays = (a.data,)
+                needs = (a.requires_grad,)
+            else:
+                arrays = args
+                needs = (False,)
+        elif n == 3:
+            a, b, c = args
+            if isinstance(a, Tensor):
+                need_a = a.requires_grad
+                a = a.data
+            else:
+                need_a = False
+            if isinstance(b, Tensor):
+                need_b = b.requires_grad
+                b = b.data
+            else:
+                need_b = False
+            if isinstance(c, Tensor):
+                need_c = c.requires_grad
+                c = c.data
+            else:
+                need_c = False
+            arrays = (a, b, c)
+            needs = (need_a, need_b, need_c)
+        else:
+            arrays = list(args)
+            needs = [False] * n
+            i = 0
+            for a in args:
+                if isinstance(a, Tensor):
+                    arrays[i] = a.data
+                    needs[i] = a.requires_grad
+                i += 1
+            needs = tuple(needs)
+        if True not in needs:
+            # grad mode on, but no input requires grad: forward runs as usual, unrecorded
+            return _apply_unrecorded(cls, args, arrays)
+
         ctx = _new(Context)
         ctx._op = cls.__name__
         ctx.needs_input_grad = needs
@@ -124,23 +183,34 @@ class Function:
         else:
             out = raw if type(raw) is np.ndarray else _as_output(raw)
             outputs = (out,)
-            t = _new(Tensor)
-            t.data = out
-            t.requires_grad = False
-            t.grad = None
-            t._node = None
-            t._out_index = 0
-            t._version = [0] if version is None else version
-            results = (t,)
-        if record:
-            node = _new(Node)
-            node.fn = cls
-            node.ctx = ctx
-            node.seq = _next_seq()
+            results = (_wrap(out, version=version),)
+        node = _new(Node)
+        node.fn = cls
+        node.ctx = ctx
+        node.seq = _next_seq()
+        if n == 2:
+            node.edges = (_edge(args[0]) if needs[0] else None,
+                          _edge(args[1]) if needs[1] else None)
+        elif n == 1:
+            node.edges = (_edge(args[0]),)
+        elif n == 3:
+            node.edges = (_edge(args[0]) if needs[0] else None,
+                          _edge(args[1]) if needs[1] else None,
+                          _edge(args[2]) if needs[2] else None)
+        else:
             node.edges = tuple([_edge(a) if need else None for a, need in zip(args, needs)])
+        if len(outputs) == 1:
+            out = outputs[0]
+            if out.dtype.kind == "f":
+                node.out_meta = ((out.shape, out.dtype),)
+                t = results[0]
+                t.requires_grad = True
+                t._node = node
+            else:
+                node.out_meta = (None,)
+        else:
             node.out_meta = tuple([(r.shape, r.dtype) if r.dtype.kind == "f" else None
                                    for r in outputs])
-            node.trace = traceback.format_stack()[:-1] if anomaly._enabled[0] else None
             index = 0
             for t, meta in zip(results, node.out_meta):
                 if meta is not None:
@@ -148,9 +218,62 @@ class Function:
                     t._node = node
                     t._out_index = index
                 index += 1
-            if ctx._saved:
-                _record_saved_versions(ctx, args, results)
+        node.trace = traceback.format_stack()[:-1] if anomaly._enabled[0] else None
+        if ctx._saved:
+            _record_saved_versions(ctx, args, results)
         return results if type(raw) is tuple else results[0]
+
+
+class _UnrecordedContext(Context):
+    """The context forward gets when the op is not recorded (grad mode off, or no input requires
+    grad): attributes work as usual, but nothing is kept for a backward that cannot happen."""
+
+    __slots__ = ("_args",)
+    _saved = ()
+    _versions = None
+
+    @property
+    def needs_input_grad(self):
+        return tuple([isinstance(a, Tensor) and a.requires_grad for a in self._args])
+
+    def save_for_backward(self, *items):
+        pass
+
+
+def _apply_unrecorded(cls, args, arrays):
+    """Run forward with a context that keeps nothing (needs_input_grad is worked out only if
+    forward asks) and wrap the outputs without a node. ``arrays`` None: unpack ``args`` here,
+    with the one- to three-argument calls spelled out (they are the no_grad hot path)."""
+    ctx = _new(_UnrecordedContext)
+    ctx._op = cls.__name__
+    ctx._args = args
+    try:
+        if arrays is not None:
+            raw = cls.forward(ctx, *arrays)
+        elif len(args) == 1:
+            a = args[0]
+            raw = cls.forward(ctx, a.data if isinstance(a, Tensor) else a)
+        elif len(args) == 2:
+            a, b = args
+            raw = cls.forward(ctx, a.data if isinstance(a, Tensor) else a,
+                              b.data if isinstance(b, Tensor) else b)
+        elif len(args) == 3:
+            a, b, c = args
+            raw = cls.forward(ctx, a.data if isinstance(a, Tensor) else a,
+                              b.data if isinstance(b, Tensor) else b,
+                              c.data if isinstance(c, Tensor) else c)
+        else:
+            raw = cls.forward(ctx, *[a.data if isinstance(a, Tensor) else a for a in args])
+    except (ValueError, IndexError, TypeError) as error:
+        raise _named_error(cls, error, args) from error
+    if type(raw) is np.ndarray and not cls.returns_view:
+        return _wrap(raw)
+    version = None
+    if cls.returns_view:
+        version = next((a._version for a in args if isinstance(a, Tensor)), None)
+    if type(raw) is tuple:
+        return tuple([_wrap(_as_output(r), version=version) for r in raw])
+    return _wrap(_as_output(raw), version=version)
 
 
 _new = object.__new__

@@ -20,6 +20,9 @@ from .reductions import Logsumexp, MaxAll, MaxDim, Mean, Std, Sum, Var
 from .shape import BroadcastTo, Cast, Cat, Clone, Permute, Reshape, Split
 from .softmax import LogSoftmax, Softmax
 
+#: tuple(range(n)) for small n: "every dim", without building the tuple on each call
+_ALL_DIMS = tuple(tuple(range(n)) for n in range(8))
+
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
 
@@ -116,7 +119,8 @@ def tanh(x):
 # ---- reductions ---------------------------------------------------------------------------
 def sum(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.sum
     if dim is None and isinstance(x, Tensor):  # the common loss.sum(): no dim to check
-        return Sum.apply(x, tuple(range(x.data.ndim)), keepdim)
+        ndim = x.data.ndim
+        return Sum.apply(x, _ALL_DIMS[ndim] if ndim < 8 else tuple(range(ndim)), keepdim)
     return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim)
 
 

@@ -10,17 +10,12 @@ class MatMul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        if a.ndim == 0 or b.ndim == 0:
-            raise ValueError(f"matmul: both operands need at least 1 dim, got shapes {a.shape} "
-                             f"and {b.shape}")
-        k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
-        if k_a != k_b:
-            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not match: the last dim "
-                             f"of the first ({k_a}) must equal the "
-                             f"{'only' if b.ndim == 1 else 'second-to-last'} dim of the second "
-                             f"({k_b})")
         ctx.save_for_backward(a, b)
-        return np.matmul(a, b)
+        try:
+            return np.matmul(a, b)
+        except ValueError:  # checked only on failure: numpy's own message names no shapes
+            _check_shapes(a, b)
+            raise
 
     @staticmethod
     def backward(ctx, g):
@@ -39,3 +34,16 @@ class MatMul(Function):
         if gb is not None and b.ndim == 1:
             gb = gb.reshape(gb.shape[:-1])
         return ga, gb
+
+
+def _check_shapes(a, b):
+    """Raise a ValueError naming both shapes when ``a @ b`` cannot be formed."""
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul: both operands need at least 1 dim, got shapes {a.shape} "
+                         f"and {b.shape}")
+    k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if k_a != k_b:
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not match: the last dim "
+                         f"of the first ({k_a}) must equal the "
+                         f"{'only' if b.ndim == 1 else 'second-to-last'} dim of the second "
+                         f"({k_b})")

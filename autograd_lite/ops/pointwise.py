@@ -144,7 +144,10 @@ SMALL_TANH = 2048
 class Tanh(Function):
     @staticmethod
     def forward(ctx, x):
-        out = kernels.tanh(x) if _is_float(x) and x.size >= SMALL_TANH else np.tanh(x)
+        if type(x) is np.ndarray and x.size >= SMALL_TANH and x.dtype.char in "fd":
+            out = kernels.tanh(x)
+        else:
+            out = np.tanh(x)
         ctx.save_for_backward(out)
         return out
 

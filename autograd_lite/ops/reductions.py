@@ -27,7 +27,10 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims = x.shape, dims
-        # the method, not np.sum: the same reduction without the dispatch wrapper (~1 µs)
+        # the method, not np.sum: the same reduction without the dispatch wrapper (~1 µs);
+        # over every dim, without keyword arguments (numpy reads axis=None as all of them)
+        if not keepdim and len(dims) == x.ndim:
+            return np.asarray(x.sum())
         return np.asarray(x.sum(axis=dims, keepdims=keepdim))
 
     @staticmethod
