@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 
 import autograd_lite as al
-from autograd_lite.autograd import Function
+from autograd_lite.autograd import NumpyFunction
 
 
 def _op(n):
     seen = []
 
-    class Combine(Function):
+    class Combine(NumpyFunction):
         @staticmethod
         def forward(ctx, *arrays):
             seen.append(ctx.needs_input_grad)

@@ -4,9 +4,9 @@ import numpy as np
 from ..tensor import Tensor
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .engine import run_backward
-from .function import Context, Function, Node
+from .function import Context, Function, Node, NumpyFunction
 
-__all__ = ["Function", "Context", "Node", "backward", "grad", "detect_anomaly",
+__all__ = ["Function", "NumpyFunction", "Context", "Node", "backward", "grad", "detect_anomaly",
            "is_anomaly_enabled"]
 
 

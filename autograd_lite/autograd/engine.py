@@ -7,6 +7,7 @@ its ``.grad`` (or, for ``autograd.grad``, into the captured results instead).
 """
 import numpy as np
 
+from ..grad_mode import no_grad
 from ..kernels import sum_to_shape
 from ..tensor import Tensor, _wrap
 from . import anomaly
@@ -44,7 +45,12 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
                     if grads[index] is None and meta is not None:
                         grads[index] = np.zeros(meta[0], dtype=meta[1])
                 break
-        input_grads = node.fn.backward(node.ctx, *grads)
+        if node.fn.tensor_io:
+            with no_grad():
+                input_grads = node.fn.backward(node.ctx, *[None if g is None else _wrap(g)
+                                                           for g in grads])
+        else:
+            input_grads = node.fn.backward(node.ctx, *grads)
         if not retain_graph:
             node.ctx._saved = None
         if type(input_grads) is not tuple:

@@ -1,12 +1,19 @@
 """``Function``: one differentiable op, its forward and backward side by side.
 
-A Function is where Tensors become numpy arrays. ``forward(ctx, *args)`` receives the arrays of
-the Tensor arguments (other arguments unchanged) and returns an array or a tuple of arrays;
-``backward(ctx, *grad_outputs)`` receives one gradient array per output and returns one
-gradient per forward argument (an array, or None where no gradient is needed). The gradient
-may have the broadcast shape of the output: the engine sums it back to the input's shape and
-casts it to the input's dtype, in one place (``engine._route``). Built-in ops and users' own ops
-are written the same way.
+Two flavours share one machinery (``Function.apply`` and the engine) and differ only in what
+forward and backward see:
+
+- ``Function`` follows PyTorch's custom-op API: ``forward(ctx, *args)`` receives the Tensor
+  arguments as Tensors (and runs without recording), returns a Tensor or a tuple of them;
+  ``ctx.saved_tensors`` gives Tensors back; ``backward(ctx, *grad_outputs)`` receives one
+  gradient Tensor per output and returns one gradient per forward argument (None where there is
+  none). Code written for ``torch.autograd.Function`` ports by changing the import.
+- ``NumpyFunction`` is the same protocol on numpy arrays: forward receives the Tensors' arrays
+  and returns arrays, backward receives and returns arrays. Every built-in op is one (no Tensor
+  wrapping on the per-op hot path), and so can a user's op written as numpy math.
+
+Either way a gradient may have the broadcast shape of the output: the engine sums it back to
+the input's shape and casts it to the input's dtype, in one place (``engine._route``).
 """
 import itertools
 import traceback
@@ -24,13 +31,14 @@ _grad_enabled = grad_mode._enabled  # the one-element list grad_mode changes in 
 class Context:
     """What forward leaves for backward: saved arrays and any attributes forward sets."""
 
-    __slots__ = ("needs_input_grad", "_saved", "_versions", "_op", "__dict__")
+    __slots__ = ("needs_input_grad", "_saved", "_versions", "_op", "_tensor_io", "__dict__")
 
     def __init__(self, op, needs_input_grad):
         self._op = op
         self.needs_input_grad = needs_input_grad
         self._saved = ()
         self._versions = None
+        self._tensor_io = False
 
     def save_for_backward(self, *items):
         """Keep arrays (or Tensors) for backward; in-place changes to them are detected."""
@@ -58,6 +66,8 @@ class Context:
                         f"operation afterwards (its version is {counter[0]}, {self._op} saved "
                         f"version {version}); the gradient would be wrong. Use an out-of-place "
                         f"operation (x = x * 2, not x.mul_(2)) or clone() before changing it.")
+        if self._tensor_io:
+            return tuple([_wrap(a) if type(a) is np.ndarray else a for a in saved])
         return saved
 
     def _release(self):
@@ -82,6 +92,9 @@ class Node:
 class Function:
     """Subclass with static ``forward(ctx, *args)`` and ``backward(ctx, *grad_outputs)``; call
     ``MyOp.apply(*args)``. See the module docstring for what each receives and returns."""
+
+    #: forward and backward see Tensors (PyTorch's API); NumpyFunction sets it to False
+    tensor_io = True
 
     #: the output shares memory with the first Tensor argument (reshape, transpose, slicing),
     #: so the two share one version counter
@@ -169,8 +182,13 @@ class Function:
         ctx.needs_input_grad = needs
         ctx._saved = ()
         ctx._versions = None
+        ctx._tensor_io = cls.tensor_io
         try:
-            raw = cls.forward(ctx, *arrays)
+            if cls.tensor_io:
+                with grad_mode.no_grad():
+                    raw = cls.forward(ctx, *args)
+            else:
+                raw = cls.forward(ctx, *arrays)
         except (ValueError, IndexError, TypeError) as error:
             raise _named_error(cls, error, args) from error
 
@@ -231,6 +249,7 @@ class _UnrecordedContext(Context):
     __slots__ = ("_args",)
     _saved = ()
     _versions = None
+    _tensor_io = False
 
     @property
     def needs_input_grad(self):
@@ -238,6 +257,12 @@ class _UnrecordedContext(Context):
 
     def save_for_backward(self, *items):
         pass
+
+
+class NumpyFunction(Function):
+    """A Function whose forward and backward work on numpy arrays (see the module docstring)."""
+
+    tensor_io = False
 
 
 def _apply_unrecorded(cls, args, arrays):
@@ -248,7 +273,10 @@ def _apply_unrecorded(cls, args, arrays):
     ctx._op = cls.__name__
     ctx._args = args
     try:
-        if arrays is not None:
+        if cls.tensor_io:
+            with grad_mode.no_grad():
+                raw = cls.forward(ctx, *args)
+        elif arrays is not None:
             raw = cls.forward(ctx, *arrays)
         elif len(args) == 1:
             a = args[0]

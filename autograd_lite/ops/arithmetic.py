@@ -1,10 +1,10 @@
 """+ - * / ** and negation. Gradients may keep the broadcast shape: the engine sums them back."""
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import NumpyFunction
 
 
-class Add(Function):
+class Add(NumpyFunction):
     @staticmethod
     def forward(ctx, a, b):
         return a + b
@@ -14,7 +14,7 @@ class Add(Function):
         return g, g
 
 
-class Sub(Function):
+class Sub(NumpyFunction):
     @staticmethod
     def forward(ctx, a, b):
         return a - b
@@ -24,7 +24,7 @@ class Sub(Function):
         return g, (-g if ctx.needs_input_grad[1] else None)
 
 
-class Mul(Function):
+class Mul(NumpyFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -37,7 +37,7 @@ class Mul(Function):
         return (g * b if need_a else None), (g * a if need_b else None)
 
 
-class Div(Function):
+class Div(NumpyFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -52,7 +52,7 @@ class Div(Function):
         return ga, gb
 
 
-class Neg(Function):
+class Neg(NumpyFunction):
     @staticmethod
     def forward(ctx, a):
         return -a
@@ -62,7 +62,7 @@ class Neg(Function):
         return -g
 
 
-class Pow(Function):
+class Pow(NumpyFunction):
     """a ** b for a tensor base, a tensor exponent, or both. d/db = a^b · ln a (needs a > 0)."""
 
     @staticmethod

@@ -1,7 +1,7 @@
 """t[index]: ints, slices, steps, None, Ellipsis, integer arrays and boolean masks."""
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import NumpyFunction
 
 
 def is_basic(index):
@@ -10,7 +10,7 @@ def is_basic(index):
     return all(p is None or p is Ellipsis or isinstance(p, (int, slice)) for p in parts)
 
 
-class GetItem(Function):
+class GetItem(NumpyFunction):
     """Backward scatters the gradient back; repeated integer indices accumulate (np.add.at)."""
 
     @staticmethod

@@ -1,10 +1,10 @@
 """Matrix products."""
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import NumpyFunction
 
 
-class MatMul(Function):
+class MatMul(NumpyFunction):
     """a @ b with numpy's rules: 1-D operands are promoted and the added dim removed again;
     leading (batch) dims broadcast, and the engine sums their gradients back."""
 

@@ -8,7 +8,7 @@ a Function here; everything else in ``nn.functional`` composes the public ops.
 import numpy as np
 
 from .. import kernels
-from ..autograd.function import Function
+from ..autograd.function import NumpyFunction
 
 _KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -24,7 +24,7 @@ def _stat_axes(ndim):
 
 
 # ---- linear -------------------------------------------------------------------------------
-class Linear(Function):
+class Linear(NumpyFunction):
     """y = x Wᵀ + b with W of shape (out, in), x of shape (*, in). For 2-D float inputs the GEMM
     runs in BLAS with the bias added by the Numba epilogue (kernels.linear_*); below
     ``SMALL_LINEAR`` output elements the same arithmetic runs as two numpy calls, because
@@ -80,7 +80,7 @@ def _fused_linear_ok(x, weight, bias):
 
 
 # ---- batch normalisation -------------------------------------------------------------------
-class BatchNormTrain(Function):
+class BatchNormTrain(NumpyFunction):
     """Normalise with the batch's own statistics (biased variance), then scale and shift.
 
     ``stats`` is a dict that forward fills with the batch ``mean``, the biased ``var`` and the
@@ -152,7 +152,7 @@ class BatchNormTrain(Function):
         return gx, gw, gb, None, None
 
 
-class BatchNormEval(Function):
+class BatchNormEval(NumpyFunction):
     """Normalise with given (running) statistics: y = (x − μ)/√(σ² + ε)·γ + β, a per-channel
     affine map. Gradients flow to every input, running statistics included."""
 
@@ -204,7 +204,7 @@ def dropout_mask(shape, dtype, p, seed):
     return mask
 
 
-class Dropout(Function):
+class Dropout(NumpyFunction):
     """out = x · D with the mask of ``dropout_mask``; backward multiplies by the same D. With
     the Numba kernel no mask is stored: backward regenerates it from the seed."""
 
@@ -262,7 +262,7 @@ def cross_entropy_coefficients(target, n_classes, dtype, weight, ignore_index, l
     return a, float(row_weight.sum())
 
 
-class CrossEntropy(Function):
+class CrossEntropy(NumpyFunction):
     """Log-softmax and negative log-likelihood fused over rows of ``logits`` (N, C).
 
     The gradient is ∂ℓᵢ/∂z_ic = p_ic Σ_c' A_ic' − A_ic (softmax minus target, with weights and
@@ -333,7 +333,7 @@ class CrossEntropy(Function):
 
 
 # ---- binary cross-entropy -------------------------------------------------------------------
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(NumpyFunction):
     """ℓ = −(y log p + (1 − y) log(1 − p)) elementwise, each log clamped at −100 (PyTorch's rule,
     so p = 0 or 1 gives a finite loss); ∂ℓ/∂p = (p − y) / max(p(1 − p), 1e-12).
 
@@ -377,7 +377,7 @@ def _sigmoid(x):
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-class BinaryCrossEntropyWithLogits(Function):
+class BinaryCrossEntropyWithLogits(NumpyFunction):
     """ℓ = (1 − y)·x + (1 + (w₊ − 1)·y)·log(1 + e^(−x)) elementwise (w₊ = pos_weight, 1 when
     None): the sigmoid folded into the loss, finite and exact for logits of ±1e4."""
 

@@ -7,14 +7,14 @@ which is also the reference the registry checks both against.
 import numpy as np
 
 from .. import kernels
-from ..autograd.function import Function
+from ..autograd.function import NumpyFunction
 
 
 def _is_float(x):
     return type(x) is np.ndarray and x.dtype.char in "fd"
 
 
-class Exp(Function):
+class Exp(NumpyFunction):
     @staticmethod
     def forward(ctx, x):
         out = kernels.exp(x) if _is_float(x) else np.exp(x)
@@ -27,7 +27,7 @@ class Exp(Function):
         return kernels.exp_backward(g, out) if _is_float(g) and g.dtype == out.dtype else g * out
 
 
-class Log(Function):
+class Log(NumpyFunction):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -39,7 +39,7 @@ class Log(Function):
         return kernels.log_backward(g, x) if _is_float(x) and g.dtype == x.dtype else g / x
 
 
-class Sqrt(Function):
+class Sqrt(NumpyFunction):
     @staticmethod
     def forward(ctx, x):
         out = np.sqrt(x)
@@ -52,7 +52,7 @@ class Sqrt(Function):
         return g / (2 * out)
 
 
-class Abs(Function):
+class Abs(NumpyFunction):
     """d|x|/dx = sign(x), 0 at the kink (as PyTorch)."""
 
     @staticmethod
@@ -66,7 +66,7 @@ class Abs(Function):
         return g * np.sign(x)
 
 
-class Clamp(Function):
+class Clamp(NumpyFunction):
     """Gradient passes where lo <= x <= hi (bounds inclusive, as PyTorch)."""
 
     @staticmethod
@@ -86,7 +86,7 @@ class Clamp(Function):
         return g * inside, None, None
 
 
-class Relu(Function):
+class Relu(NumpyFunction):
     @staticmethod
     def forward(ctx, x):
         out = kernels.relu(x) if _is_float(x) else np.maximum(x, 0)
@@ -99,7 +99,7 @@ class Relu(Function):
         return kernels.relu_backward(g, out) if _is_float(out) and g.dtype == out.dtype else g * (out > 0)
 
 
-class LeakyRelu(Function):
+class LeakyRelu(NumpyFunction):
     @staticmethod
     def forward(ctx, x, negative_slope):
         ctx.save_for_backward(x)
@@ -116,7 +116,7 @@ class LeakyRelu(Function):
         return np.where(x > 0, g, g * ctx.slope), None
 
 
-class Sigmoid(Function):
+class Sigmoid(NumpyFunction):
     """σ(x) = 1/(1+e^-x), finite for every input (e^-x overflowing to inf gives 0)."""
 
     @staticmethod
@@ -141,7 +141,7 @@ class Sigmoid(Function):
 SMALL_TANH = 2048
 
 
-class Tanh(Function):
+class Tanh(NumpyFunction):
     @staticmethod
     def forward(ctx, x):
         if type(x) is np.ndarray and x.size >= SMALL_TANH and x.dtype.char in "fd":
@@ -159,7 +159,7 @@ class Tanh(Function):
         return g * (1 - out * out)
 
 
-class Maximum(Function):
+class Maximum(NumpyFunction):
     """Ties split the gradient evenly between the two inputs (as PyTorch)."""
 
     @staticmethod
@@ -174,7 +174,7 @@ class Maximum(Function):
         return g * share, g * (1 - share)
 
 
-class Minimum(Function):
+class Minimum(NumpyFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -187,7 +187,7 @@ class Minimum(Function):
         return g * share, g * (1 - share)
 
 
-class Where(Function):
+class Where(NumpyFunction):
     @staticmethod
     def forward(ctx, condition, a, b):
         ctx.condition = condition

@@ -1,7 +1,7 @@
 """Reductions over dims (None, an int, negative, or a tuple), with keepdim."""
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import NumpyFunction
 
 
 def _kept_shape(shape, dims):
@@ -23,7 +23,7 @@ def _expand_back(g, dims, keepdim):
     return g
 
 
-class Sum(Function):
+class Sum(NumpyFunction):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims = x.shape, dims
@@ -38,7 +38,7 @@ class Sum(Function):
         return _spread(g, _kept_shape(ctx.shape, ctx.dims), ctx.shape), None, None
 
 
-class Mean(Function):
+class Mean(NumpyFunction):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims = x.shape, dims
@@ -59,7 +59,7 @@ def _centered(x, dims, correction):
     return x - np.mean(x, axis=dims, keepdims=True), max(count - correction, 0)
 
 
-class Var(Function):
+class Var(NumpyFunction):
     """Σ(x−μ)²/(N−correction); correction 1 is the unbiased estimate, 0 the biased one."""
 
     @staticmethod
@@ -76,7 +76,7 @@ class Var(Function):
         return g * (2 / ctx.denominator) * centered, None, None, None
 
 
-class Std(Function):
+class Std(NumpyFunction):
     """√var; d std = d var / (2·std)."""
 
     @staticmethod
@@ -94,7 +94,7 @@ class Std(Function):
         return g * centered / ctx.denominator, None, None, None
 
 
-class MaxAll(Function):
+class MaxAll(NumpyFunction):
     """max or min over every element; ties share the gradient evenly (as PyTorch)."""
 
     @staticmethod
@@ -110,7 +110,7 @@ class MaxAll(Function):
         return g * hits / np.count_nonzero(hits), None
 
 
-class MaxDim(Function):
+class MaxDim(NumpyFunction):
     """max or min along one dim, returning (values, indices); the gradient goes to the index
     that was returned."""
 
@@ -130,7 +130,7 @@ class MaxDim(Function):
         return grad, None, None, None
 
 
-class Logsumexp(Function):
+class Logsumexp(NumpyFunction):
     """log Σ exp(x), shifted by the max so that it stays finite for any finite input."""
 
     @staticmethod

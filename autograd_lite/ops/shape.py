@@ -1,10 +1,10 @@
 """Ops that move elements around without arithmetic: reshape, permute, expand, cat, split, casts."""
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import NumpyFunction
 
 
-class Reshape(Function):
+class Reshape(NumpyFunction):
     """Also squeeze, unsqueeze, flatten and view: all are reshapes."""
 
     returns_view = True
@@ -19,7 +19,7 @@ class Reshape(Function):
         return g.reshape(ctx.shape), None
 
 
-class Permute(Function):
+class Permute(NumpyFunction):
     """Also transpose and .T."""
 
     returns_view = True
@@ -34,7 +34,7 @@ class Permute(Function):
         return np.transpose(g, ctx.inverse), None
 
 
-class BroadcastTo(Function):
+class BroadcastTo(NumpyFunction):
     """Also expand. Backward is the identity: the engine sums the gradient back to the input."""
 
     returns_view = True
@@ -48,7 +48,7 @@ class BroadcastTo(Function):
         return g, None
 
 
-class Cat(Function):
+class Cat(NumpyFunction):
     """Also stack (cat of unsqueezed inputs). forward(dim, *tensors)."""
 
     @staticmethod
@@ -62,7 +62,7 @@ class Cat(Function):
         return (None, *np.split(g, ctx.bounds, axis=ctx.dim))
 
 
-class Split(Function):
+class Split(NumpyFunction):
     """Also chunk. Returns one output per piece; unused pieces get zero gradient."""
 
     returns_view = True
@@ -77,7 +77,7 @@ class Split(Function):
         return np.concatenate(grads, axis=ctx.dim), None, None
 
 
-class Cast(Function):
+class Cast(NumpyFunction):
     """astype/to/float/double: the gradient is cast back by the engine."""
 
     @staticmethod
@@ -89,7 +89,7 @@ class Cast(Function):
         return g, None
 
 
-class Clone(Function):
+class Clone(NumpyFunction):
     @staticmethod
     def forward(ctx, x):
         return x.copy()

@@ -6,7 +6,7 @@ use the numpy expression (moving the dim last would cost a transposed copy each 
 import numpy as np
 
 from .. import kernels
-from ..autograd.function import Function
+from ..autograd.function import NumpyFunction
 
 
 def _rows(x, dim):
@@ -16,7 +16,7 @@ def _rows(x, dim):
     return None
 
 
-class Softmax(Function):
+class Softmax(NumpyFunction):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
@@ -39,7 +39,7 @@ class Softmax(Function):
         return out * (g - np.sum(g * out, axis=ctx.dim, keepdims=True)), None
 
 
-class LogSoftmax(Function):
+class LogSoftmax(NumpyFunction):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
