@@ -135,6 +135,9 @@ class Tensor:
     def double(self):
         return ops.astype(self, dtypes.float64)
 
+    def long(self):
+        return ops.astype(self, dtypes.int64)
+
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self.data.dtype.kind != "f":
             raise RuntimeError(f"only floating-point tensors can require gradients; this one is "

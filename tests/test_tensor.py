@@ -191,3 +191,17 @@ def test_numpy_float_data_keeps_its_dtype_like_torch_tensor():
     assert al.tensor(np.zeros(2)).dtype == al.float64
     assert al.tensor(np.zeros(2, np.float32)).dtype == al.float32
     assert al.tensor([0.5]).dtype == al.float32 and al.tensor(np.float64(1.0)).dtype == al.float64
+
+
+def test_max_and_min_of_two_tensors_are_elementwise_like_torch():
+    a, b = al.tensor([1.0, 5.0]), al.tensor([3.0, 2.0])
+    assert al.max(a, b).tolist() == [3.0, 5.0] and al.min(a, b).tolist() == [1.0, 2.0]
+    assert a.max(b).tolist() == [3.0, 5.0]
+
+
+def test_accuracy_idiom_from_pytorch_code():
+    logits = al.tensor([[0.1, 2.0], [3.0, -1.0], [0.5, 0.4]])
+    target = al.tensor([1, 0, 1])
+    accuracy = (logits.argmax(1) == target).float().mean().item()
+    assert accuracy == pytest.approx(2 / 3)
+    assert al.tensor([1.7, -2.2]).long().tolist() == [1, -2]

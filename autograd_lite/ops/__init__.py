@@ -160,11 +160,16 @@ def _max_or_min(x, dim, keepdim, is_max):
 
 
 def max(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.max
-    """Without dim: the largest element (0-d). With dim: (values, indices), as PyTorch."""
+    """Without dim: the largest element (0-d). With dim: (values, indices), as PyTorch. With a
+    tensor in place of dim: the elementwise maximum (``torch.max(input, other)``)."""
+    if isinstance(dim, Tensor):
+        return maximum(x, dim)
     return _max_or_min(x, dim, keepdim, True)
 
 
 def min(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.min
+    if isinstance(dim, Tensor):
+        return minimum(x, dim)
     return _max_or_min(x, dim, keepdim, False)
 
 
