@@ -56,26 +56,18 @@ def _torch():
 
 
 # ---- model builders ---------------------------------------------------------------------------
+def _layers(nn, spec):
+    """The modules of ``spec`` from ``nn`` (autograd_lite's or PyTorch's: same names, same
+    constructor arguments)."""
+    make = {"linear": nn.Linear, "bn": nn.BatchNorm1d,
+            "relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "dropout": nn.Dropout}
+    return [make[layer[0]](*layer[1:]) for layer in spec]
+
+
 def al_model(spec, params, buffers):
     """An ``al.nn.Sequential`` of ``spec`` holding copies of ``params``/``buffers``."""
     import autograd_lite as al
-    nn = al.nn
-    layers = []
-    for layer in spec:
-        kind = layer[0]
-        if kind == "linear":
-            layers.append(nn.Linear(layer[1], layer[2]))
-        elif kind == "bn":
-            layers.append(nn.BatchNorm1d(layer[1]))
-        elif kind == "relu":
-            layers.append(nn.ReLU())
-        elif kind == "tanh":
-            layers.append(nn.Tanh())
-        elif kind == "sigmoid":
-            layers.append(nn.Sigmoid())
-        elif kind == "dropout":
-            layers.append(nn.Dropout(layer[1]))
-    model = nn.Sequential(*layers)
+    model = al.nn.Sequential(*_layers(al.nn, spec))
     dtype = next(iter(params.values())).dtype
     model.to(dtype)
     model.load_state_dict({**params, **buffers}, strict=False)
@@ -85,22 +77,7 @@ def al_model(spec, params, buffers):
 def torch_model(spec, params, buffers):
     torch = _torch()
     nn = torch.nn
-    layers = []
-    for layer in spec:
-        kind = layer[0]
-        if kind == "linear":
-            layers.append(nn.Linear(layer[1], layer[2]))
-        elif kind == "bn":
-            layers.append(nn.BatchNorm1d(layer[1]))
-        elif kind == "relu":
-            layers.append(nn.ReLU())
-        elif kind == "tanh":
-            layers.append(nn.Tanh())
-        elif kind == "sigmoid":
-            layers.append(nn.Sigmoid())
-        elif kind == "dropout":
-            layers.append(nn.Dropout(layer[1]))
-    model = nn.Sequential(*layers)
+    model = nn.Sequential(*_layers(nn, spec))
     dtype = next(iter(params.values())).dtype
     model.to(torch.float64 if dtype == np.float64 else torch.float32)
     model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in
