@@ -16,7 +16,7 @@ import os
 import time
 
 import autograd_lite as al
-from autograd_lite.train import build_mlp, loss_fn, predict
+from autograd_lite.train import build_mlp, evaluate, loss_fn, predict
 from autograd_lite.train.report import plot_boundary, save_figure, table
 
 SCHEMES = (("zeros", "zeros"), ("random x10", "random"), ("He", "he"))
@@ -54,8 +54,8 @@ def run(iterations=15000, seed=0, data_seed=1, lr=0.01):
         start = time.perf_counter()
         model, costs = train_one(init, X, y, iterations, lr=lr, seed=seed)
         rows.append({"init": label, "first cost": costs[0][1], "final cost": costs[-1][1],
-                     "train acc": float((predict(model, X) == y).mean()),
-                     "test acc": float((predict(model, Xt) == yt).mean()),
+                     "train acc": evaluate(model, X, y)[1],
+                     "test acc": evaluate(model, Xt, yt)[1],
                      "seconds": time.perf_counter() - start, "costs": costs})
         models[label] = model
     return rows, models, (X, y, Xt, yt)

@@ -18,7 +18,7 @@ import os
 import time
 
 import autograd_lite as al
-from autograd_lite.train import build_mlp, fit, predict
+from autograd_lite.train import build_mlp, evaluate, fit, predict
 from autograd_lite.train.report import plot_boundary, save_figure, table
 
 OPTIMIZERS = ("gd", "momentum", "adam")
@@ -50,8 +50,8 @@ def run(epochs=5000, lr=0.0007, batch_size=64, seed=0, data_seed=3, optimizers=O
         opt = make_optimizer(name, model.parameters(), lr)
         costs = fit(model, X, y, opt, epochs, batch_size=batch_size, seed=seed)
         rows.append({"optimizer": name, "first cost": costs[0], "final cost": costs[-1],
-                     "train acc": float((predict(model, X) == y).mean()),
-                     "dev acc": float((predict(model, Xd) == yd).mean()),
+                     "train acc": evaluate(model, X, y)[1],
+                     "dev acc": evaluate(model, Xd, yd)[1],
                      "seconds": time.perf_counter() - start, "costs": costs})
         models[name] = model
     return rows, models, (X, y)

@@ -19,7 +19,7 @@ import os
 import time
 
 import autograd_lite as al
-from autograd_lite.train import build_mlp, fit, predict
+from autograd_lite.train import build_mlp, evaluate, fit, predict
 from autograd_lite.train.report import plot_boundary, save_figure, table
 
 SETTINGS = (("none", 0.0, 0.0), ("L2 lambda=0.7", 0.7, 0.0), ("dropout p=0.5", 0.0, 0.5))
@@ -40,8 +40,8 @@ def run(iterations=2000, seed=0, data_seed=5, hidden=(64, 64), lr=0.01, settings
         model = build_mlp(2, hidden, 2, activation="relu", init="he", dropout=p)
         opt = al.optim.Adam(model.parameters(), lr=lr)
         costs = fit(model, X, y, opt, iterations, batch_size=0, l2=l2, seed=seed)
-        train_acc = float((predict(model, X) == y).mean())
-        dev_acc = float((predict(model, Xd) == yd).mean())
+        train_acc = evaluate(model, X, y)[1]
+        dev_acc = evaluate(model, Xd, yd)[1]
         rows.append({"regularisation": label, "final cost": costs[-1], "train acc": train_acc,
                      "dev acc": dev_acc, "gap": train_acc - dev_acc,
                      "seconds": time.perf_counter() - start})

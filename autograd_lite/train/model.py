@@ -9,6 +9,8 @@ course's planar examples), ``n_classes`` logits otherwise (softmax + cross-entro
 """
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from .. import nn, no_grad, tensor
@@ -83,40 +85,44 @@ def loss_fn(logits, target):
     return F.cross_entropy(logits, target)
 
 
-def predict(model, X, batch_size=4096):
-    """Class labels for the rows of ``X`` (numpy), in eval mode, without recording; the
-    model's training flag is put back afterwards."""
+@contextlib.contextmanager
+def _evaluating(model):
+    """Eval mode and no recording inside; the model's training flag is put back afterwards."""
     was_training = model.training
     model.eval()
     try:
-        parts = []
         with no_grad():
-            for start in range(0, len(X), batch_size):
-                logits = model(tensor(np.ascontiguousarray(X[start:start + batch_size])))
-                z = logits.numpy()
-                parts.append((z[:, 0] > 0).astype(np.int64) if z.shape[1] == 1
-                             else z.argmax(axis=1))
-        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+            yield
     finally:
         model.train(was_training)
+
+
+def _batches(X, batch_size):
+    for start in range(0, len(X), batch_size):
+        yield start, tensor(np.ascontiguousarray(X[start:start + batch_size]))
+
+
+def _labels(logits):
+    """Class labels from logits: one output unit is a binary logit, more are class scores."""
+    z = logits.numpy()
+    return (z[:, 0] > 0).astype(np.int64) if z.shape[1] == 1 else z.argmax(axis=1)
+
+
+def predict(model, X, batch_size=4096):
+    """Class labels for the rows of ``X`` (numpy), in eval mode, without recording."""
+    with _evaluating(model):
+        parts = [_labels(model(xb)) for _, xb in _batches(X, batch_size)]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 def evaluate(model, X, y, batch_size=4096):
     """(mean loss, accuracy) on ``(X, y)`` in eval mode."""
-    was_training = model.training
-    model.eval()
-    try:
-        total, correct = 0.0, 0
-        with no_grad():
-            for start in range(0, len(X), batch_size):
-                xb = tensor(np.ascontiguousarray(X[start:start + batch_size]))
-                yb = y[start:start + batch_size]
-                logits = model(xb)
-                total += float(loss_fn(logits, tensor(yb)).item()) * len(yb)
-                z = logits.numpy()
-                pred = (z[:, 0] > 0).astype(np.int64) if z.shape[1] == 1 else z.argmax(axis=1)
-                correct += int((pred == yb).sum())
-        n = max(len(y), 1)
-        return total / n, correct / n
-    finally:
-        model.train(was_training)
+    total, correct = 0.0, 0
+    with _evaluating(model):
+        for start, xb in _batches(X, batch_size):
+            yb = y[start:start + len(xb)]
+            logits = model(xb)
+            total += float(loss_fn(logits, tensor(yb)).item()) * len(yb)
+            correct += int((_labels(logits) == yb).sum())
+    n = max(len(y), 1)
+    return total / n, correct / n
