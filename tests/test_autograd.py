@@ -8,6 +8,7 @@ import pytest
 
 import autograd_lite as al
 from autograd_lite.autograd import Function
+from cube_op import Cube
 
 
 def test_gradients_accumulate_into_leaves_across_backward_calls():
@@ -119,18 +120,6 @@ def test_create_graph_is_refused_with_an_explanation():
     x = al.tensor([1.0], requires_grad=True)
     with pytest.raises(NotImplementedError, match="higher-order"):
         al.autograd.grad((x * x).sum(), x, create_graph=True)
-
-
-class Cube(Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x ** 3
-
-    @staticmethod
-    def backward(ctx, g):
-        x, = ctx.saved_tensors
-        return 3 * x * x * g
 
 
 def test_custom_function_forward_backward_and_needs_input_grad():
