@@ -152,9 +152,9 @@ class Tensor:
         return _wrap(array)
 
     # ---- autograd -------------------------------------------------------------------------
-    def backward(self, gradient=None, retain_graph=False):
+    def backward(self, gradient=None, retain_graph=None, create_graph=False):
         from .autograd import backward
-        backward(self, gradient, retain_graph=retain_graph)
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
 
     # ---- operators ------------------------------------------------------------------------
     def __add__(self, other):
@@ -401,6 +401,10 @@ def _wrap(array, requires_grad=False, version=None):
 
 _new = object.__new__
 
+
+def array_of(x):
+    """The array behind a Tensor, or ``x`` (a number, an array) as an array."""
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def mark_modified(t):

@@ -16,7 +16,7 @@ from .indexing import GetItem, GetItemView, is_basic
 from .linalg import MatMul
 from .pointwise import (Abs, Clamp, Exp, LeakyRelu, Log, Maximum, Minimum, Relu, Sigmoid, Sqrt,
                         Tanh, Where)
-from .reductions import Logsumexp, MaxAll, MaxDim, Mean, Std, Sum, Var
+from .reductions import Logsumexp, MaxAll, MaxDim, Mean, Std, Sum, Var, sum_to_shape
 from .shape import BroadcastTo, Cast, Cat, Clone, Permute, Reshape, Split
 from .softmax import LogSoftmax, Softmax
 

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..autograd.function import NumpyFunction
+from ..tensor import Tensor, _wrap, array_of
 
 
 class Add(NumpyFunction):
@@ -13,6 +14,8 @@ class Add(NumpyFunction):
     def backward(ctx, g):
         return g, g
 
+    vjp = backward
+
 
 class Sub(NumpyFunction):
     @staticmethod
@@ -22,6 +25,8 @@ class Sub(NumpyFunction):
     @staticmethod
     def backward(ctx, g):
         return g, (-g if ctx.needs_input_grad[1] else None)
+
+    vjp = backward
 
 
 class Mul(NumpyFunction):
@@ -35,6 +40,8 @@ class Mul(NumpyFunction):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         return (g * b if need_a else None), (g * a if need_b else None)
+
+    vjp = backward
 
 
 class Div(NumpyFunction):
@@ -51,6 +58,8 @@ class Div(NumpyFunction):
         gb = -g * a / (b * b) if need_b else None
         return ga, gb
 
+    vjp = backward
+
 
 class Neg(NumpyFunction):
     @staticmethod
@@ -61,9 +70,13 @@ class Neg(NumpyFunction):
     def backward(ctx, g):
         return -g
 
+    vjp = backward
+
 
 class Pow(NumpyFunction):
-    """a ** b for a tensor base, a tensor exponent, or both. d/db = a^b · ln a (needs a > 0)."""
+    """a ** b for a tensor base, a tensor exponent, or both. d/da = b·a^(b−1), taken as 0 where
+    b = 0; d/db = a^b · ln a, taken as 0 where a = 0 and b ≥ 0 (PyTorch's rules, so x ** 0 and
+    0 ** y have finite gradients). One formula for arrays and, under create_graph, Tensors."""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -75,6 +88,25 @@ class Pow(NumpyFunction):
     def backward(ctx, g):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        ga = g * b * np.power(a, b - 1) if need_a else None
-        gb = g * out * np.log(a) if need_b else None
+        ga = gb = None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if need_a:
+                ga = _zero_where(g * b * a ** (b - 1), array_of(b) == 0)
+            if need_b:
+                a_array = array_of(a)
+                log_a = a.log() if isinstance(a, Tensor) else np.log(a)
+                ga_b = g * out * log_a
+                gb = _zero_where(ga_b, (a_array == 0) & (array_of(b) >= 0))
         return ga, gb
+
+    vjp = backward
+
+
+def _zero_where(x, mask):
+    """x with the entries under ``mask`` set to 0 (a constant mask: no gradient flows there)."""
+    if not np.any(mask):
+        return x
+    if isinstance(x, Tensor):
+        from .pointwise import Where
+        return Where.apply(~np.asarray(mask), x, _wrap(np.zeros((), x.dtype)))
+    return np.where(mask, 0, x).astype(x.dtype, copy=False)

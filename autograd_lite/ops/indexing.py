@@ -20,12 +20,35 @@ class GetItem(NumpyFunction):
 
     @staticmethod
     def backward(ctx, g):
-        grad = np.zeros(ctx.shape, dtype=g.dtype)
-        if is_basic(ctx.index):
-            grad[ctx.index] = g
-        else:
-            np.add.at(grad, ctx.index, g)
-        return grad, None
+        return _scatter(g, ctx.shape, ctx.index), None
+
+    @staticmethod
+    def vjp(ctx, g):
+        return IndexBackward.apply(g, ctx.shape, ctx.index), None
+
+
+def _scatter(g, shape, index):
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices accumulate)."""
+    grad = np.zeros(shape, dtype=g.dtype)
+    if is_basic(index):
+        grad[index] = g
+    else:
+        np.add.at(grad, index, g)
+    return grad
+
+
+class IndexBackward(NumpyFunction):
+    """GetItem's gradient as an op of its own (``_scatter``), so that it can be differentiated
+    again: it is linear in g, and its own gradient is indexing by the same index."""
+
+    @staticmethod
+    def forward(ctx, g, shape, index):
+        ctx.index = index
+        return _scatter(g, shape, index)
+
+    @staticmethod
+    def vjp(ctx, gg):
+        return GetItem.apply(gg, ctx.index), None, None
 
 
 class GetItemView(GetItem):

@@ -35,6 +35,25 @@ class MatMul(NumpyFunction):
             gb = gb.reshape(gb.shape[:-1])
         return ga, gb
 
+    @staticmethod
+    def vjp(ctx, g):
+        """The same products as ``backward``, as recorded matmuls."""
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a
+        b2 = b.unsqueeze(1) if b.ndim == 1 else b
+        if b.ndim == 1:
+            g = g.unsqueeze(-1)
+        if a.ndim == 1:
+            g = g.unsqueeze(-2)
+        ga = MatMul.apply(g, b2.transpose(-1, -2)) if need_a else None
+        gb = MatMul.apply(a2.transpose(-1, -2), g) if need_b else None
+        if ga is not None and a.ndim == 1:
+            ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:])
+        if gb is not None and b.ndim == 1:
+            gb = gb.reshape(gb.shape[:-1])
+        return ga, gb
+
 
 def _check_shapes(a, b):
     """Raise a ValueError naming both shapes when ``a @ b`` cannot be formed."""

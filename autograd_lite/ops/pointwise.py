@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import kernels
 from ..autograd.function import NumpyFunction
+from ..tensor import _wrap, array_of
 
 
 def _is_float(x):
@@ -26,6 +27,11 @@ class Exp(NumpyFunction):
         out, = ctx.saved_tensors
         return kernels.exp_backward(g, out) if _is_float(g) and g.dtype == out.dtype else g * out
 
+    @staticmethod
+    def vjp(ctx, g):
+        out, = ctx.saved_tensors
+        return g * out
+
 
 class Log(NumpyFunction):
     @staticmethod
@@ -37,6 +43,11 @@ class Log(NumpyFunction):
     def backward(ctx, g):
         x, = ctx.saved_tensors
         return kernels.log_backward(g, x) if _is_float(x) and g.dtype == x.dtype else g / x
+
+    @staticmethod
+    def vjp(ctx, g):
+        x, = ctx.saved_tensors
+        return g / x
 
 
 class Sqrt(NumpyFunction):
@@ -50,6 +61,8 @@ class Sqrt(NumpyFunction):
     def backward(ctx, g):
         out, = ctx.saved_tensors
         return g / (2 * out)
+
+    vjp = backward
 
 
 class Abs(NumpyFunction):
@@ -65,6 +78,11 @@ class Abs(NumpyFunction):
         x, = ctx.saved_tensors
         return g * np.sign(x)
 
+    @staticmethod
+    def vjp(ctx, g):
+        x, = ctx.saved_tensors
+        return g * _wrap(np.sign(x.data))
+
 
 class Clamp(NumpyFunction):
     """Gradient passes where lo <= x <= hi (bounds inclusive, as PyTorch)."""
@@ -78,12 +96,22 @@ class Clamp(NumpyFunction):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        inside = np.ones(x.shape, dtype=bool)
-        if ctx.lo is not None:
-            inside &= x >= ctx.lo
-        if ctx.hi is not None:
-            inside &= x <= ctx.hi
-        return g * inside, None, None
+        return g * _clamp_inside(x, ctx.lo, ctx.hi), None, None
+
+    @staticmethod
+    def vjp(ctx, g):
+        x, = ctx.saved_tensors
+        return g * _wrap(_clamp_inside(x.data, ctx.lo, ctx.hi).astype(x.dtype)), None, None
+
+
+def _clamp_inside(x, lo, hi):
+    """Where clamp passes x through (bounds inclusive): the mask its gradient keeps."""
+    inside = np.ones(x.shape, dtype=bool)
+    if lo is not None:
+        inside &= x >= lo
+    if hi is not None:
+        inside &= x <= hi
+    return inside
 
 
 class Relu(NumpyFunction):
@@ -97,6 +125,11 @@ class Relu(NumpyFunction):
     def backward(ctx, g):
         out, = ctx.saved_tensors  # out > 0 exactly where x > 0
         return kernels.relu_backward(g, out) if _is_float(out) and g.dtype == out.dtype else g * (out > 0)
+
+    @staticmethod
+    def vjp(ctx, g):
+        out, = ctx.saved_tensors
+        return g * _wrap((out.data > 0).astype(out.dtype))
 
 
 class LeakyRelu(NumpyFunction):
@@ -114,6 +147,11 @@ class LeakyRelu(NumpyFunction):
         if _is_float(x) and g.dtype == x.dtype:
             return kernels.leaky_relu_backward(g, x, ctx.slope), None
         return np.where(x > 0, g, g * ctx.slope), None
+
+    @staticmethod
+    def vjp(ctx, g):
+        x, = ctx.saved_tensors
+        return g * _wrap(np.where(x.data > 0, 1, ctx.slope).astype(x.dtype)), None
 
 
 class Sigmoid(NumpyFunction):
@@ -134,6 +172,11 @@ class Sigmoid(NumpyFunction):
         out, = ctx.saved_tensors
         if _is_float(out) and g.dtype == out.dtype:
             return kernels.sigmoid_backward(g, out)
+        return g * out * (1 - out)
+
+    @staticmethod
+    def vjp(ctx, g):
+        out, = ctx.saved_tensors
         return g * out * (1 - out)
 
 
@@ -158,6 +201,11 @@ class Tanh(NumpyFunction):
             return kernels.tanh_backward(g, out)
         return g * (1 - out * out)
 
+    @staticmethod
+    def vjp(ctx, g):
+        out, = ctx.saved_tensors
+        return g * (1 - out * out)
+
 
 class Maximum(NumpyFunction):
     """Ties split the gradient evenly between the two inputs (as PyTorch)."""
@@ -173,6 +221,18 @@ class Maximum(NumpyFunction):
         share = (a > b) + 0.5 * (a == b)
         return g * share, g * (1 - share)
 
+    @staticmethod
+    def vjp(ctx, g):
+        a, b = ctx.saved_tensors
+        return _split_ties(g, array_of(a) > array_of(b), array_of(a) == array_of(b))
+
+
+def _split_ties(g, first, tie):
+    """(g·s, g·(1−s)) with s = 1 where ``first`` wins, ½ at ties: a constant share, so the
+    product stays differentiable in g."""
+    share = (first + 0.5 * tie).astype(g.dtype)
+    return g * _wrap(share), g * _wrap(1 - share)
+
 
 class Minimum(NumpyFunction):
     @staticmethod
@@ -185,6 +245,11 @@ class Minimum(NumpyFunction):
         a, b = ctx.saved_tensors
         share = (a < b) + 0.5 * (a == b)
         return g * share, g * (1 - share)
+
+    @staticmethod
+    def vjp(ctx, g):
+        a, b = ctx.saved_tensors
+        return _split_ties(g, array_of(a) < array_of(b), array_of(a) == array_of(b))
 
 
 class Where(NumpyFunction):
@@ -200,3 +265,11 @@ class Where(NumpyFunction):
         return (None,
                 np.where(ctx.condition, g, zero) if need_a else None,
                 np.where(ctx.condition, zero, g) if need_b else None)
+
+    @staticmethod
+    def vjp(ctx, g):
+        zero = _wrap(np.zeros((), dtype=g.dtype))
+        need_a, need_b = ctx.needs_input_grad[1:]
+        return (None,
+                Where.apply(ctx.condition, g, zero) if need_a else None,
+                Where.apply(ctx.condition, zero, g) if need_b else None)

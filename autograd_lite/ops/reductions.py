@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..autograd.function import NumpyFunction
+from ..tensor import _wrap
 
 
 def _kept_shape(shape, dims):
@@ -23,6 +24,16 @@ def _expand_back(g, dims, keepdim):
     return g
 
 
+def _unsqueeze(g, dims, keepdim):
+    """``_expand_back`` for a Tensor gradient (a recorded reshape)."""
+    if keepdim:
+        return g
+    shape = list(g.shape)
+    for d in sorted(dims):
+        shape.insert(d, 1)
+    return g.reshape(tuple(shape))
+
+
 class Sum(NumpyFunction):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -37,6 +48,10 @@ class Sum(NumpyFunction):
     def backward(ctx, g):
         return _spread(g, _kept_shape(ctx.shape, ctx.dims), ctx.shape), None, None
 
+    @staticmethod
+    def vjp(ctx, g):
+        return g.reshape(_kept_shape(ctx.shape, ctx.dims)).broadcast_to(ctx.shape), None, None
+
 
 class Mean(NumpyFunction):
     @staticmethod
@@ -47,10 +62,21 @@ class Mean(NumpyFunction):
     @staticmethod
     def backward(ctx, g):
         shape, dims = ctx.shape, ctx.dims
-        count = 1
-        for d in dims:
-            count *= shape[d]
-        return _spread(g / count, _kept_shape(shape, dims), shape), None, None
+        return _spread(g / _count(shape, dims), _kept_shape(shape, dims), shape), None, None
+
+    @staticmethod
+    def vjp(ctx, g):
+        shape, dims = ctx.shape, ctx.dims
+        return (g / _count(shape, dims)).reshape(_kept_shape(shape, dims)).broadcast_to(shape), \
+            None, None
+
+
+def _count(shape, dims):
+    """How many elements a reduction over ``dims`` of ``shape`` combines."""
+    count = 1
+    for d in dims:
+        count *= shape[d]
+    return count
 
 
 def _centered(x, dims, correction):
@@ -66,14 +92,21 @@ class Var(NumpyFunction):
     def forward(ctx, x, dims, correction, keepdim):
         centered, ctx.denominator = _centered(x, dims, correction)
         ctx.dims, ctx.keepdim = dims, keepdim
-        ctx.save_for_backward(centered)
+        ctx.save_for_backward(centered, x)
         return np.sum(centered * centered, axis=dims, keepdims=keepdim) / ctx.denominator
 
     @staticmethod
     def backward(ctx, g):
-        centered, = ctx.saved_tensors
+        centered, _ = ctx.saved_tensors
         g = _expand_back(g, ctx.dims, ctx.keepdim)
         return g * (2 / ctx.denominator) * centered, None, None, None
+
+    @staticmethod
+    def vjp(ctx, g):
+        _, x = ctx.saved_tensors
+        centered = x - x.mean(ctx.dims, keepdim=True)
+        return _unsqueeze(g, ctx.dims, ctx.keepdim) * (2 / ctx.denominator) * centered, \
+            None, None, None
 
 
 class Std(NumpyFunction):
@@ -84,14 +117,21 @@ class Std(NumpyFunction):
         centered, ctx.denominator = _centered(x, dims, correction)
         ctx.dims, ctx.keepdim = dims, keepdim
         out = np.sqrt(np.sum(centered * centered, axis=dims, keepdims=keepdim) / ctx.denominator)
-        ctx.save_for_backward(centered, out)
+        ctx.save_for_backward(centered, out, x)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        centered, out = ctx.saved_tensors
+        centered, out, _ = ctx.saved_tensors
         g = _expand_back(g / out, ctx.dims, ctx.keepdim)
         return g * centered / ctx.denominator, None, None, None
+
+    @staticmethod
+    def vjp(ctx, g):
+        _, out, x = ctx.saved_tensors
+        centered = x - x.mean(ctx.dims, keepdim=True)
+        return _unsqueeze(g / out, ctx.dims, ctx.keepdim) * centered / ctx.denominator, \
+            None, None, None
 
 
 class MaxAll(NumpyFunction):
@@ -108,6 +148,12 @@ class MaxAll(NumpyFunction):
         x, out = ctx.saved_tensors
         hits = x == out
         return g * hits / np.count_nonzero(hits), None
+
+    @staticmethod
+    def vjp(ctx, g):
+        x, out = ctx.saved_tensors
+        hits = x.data == out.data
+        return g * _wrap((hits / np.count_nonzero(hits)).astype(x.dtype)), None
 
 
 class MaxDim(NumpyFunction):
@@ -129,6 +175,14 @@ class MaxDim(NumpyFunction):
         np.put_along_axis(grad, ctx.indices, g.reshape(ctx.indices.shape), axis=ctx.dim)
         return grad, None, None, None
 
+    @staticmethod
+    def vjp(ctx, g, _indices_grad):
+        """The gradient times a constant one-hot of the chosen indices: linear in g, so any
+        order of derivative goes through."""
+        chosen = np.zeros(ctx.shape, dtype=g.dtype)
+        np.put_along_axis(chosen, ctx.indices, 1, axis=ctx.dim)
+        return g.reshape(ctx.indices.shape) * _wrap(chosen), None, None, None
+
 
 class Logsumexp(NumpyFunction):
     """log Σ exp(x), shifted by the max so that it stays finite for any finite input."""
@@ -147,3 +201,24 @@ class Logsumexp(NumpyFunction):
         x, out = ctx.saved_tensors
         g = _expand_back(g, ctx.dims, ctx.keepdim)
         return g * np.exp(x - out), None, None
+
+    @staticmethod
+    def vjp(ctx, g):
+        x, _ = ctx.saved_tensors  # the saved max-shifted total is not the output: recompute it
+        lse = Logsumexp.apply(x, ctx.dims, True)
+        return _unsqueeze(g, ctx.dims, ctx.keepdim) * (x - lse).exp(), None, None
+
+
+def sum_to_shape(x, shape):
+    """Sum a Tensor over the dims that broadcasting added or stretched, so that it has
+    ``shape`` (the recorded twin of ``kernels.sum_to_shape``, used by the engine under
+    ``create_graph``). Raises ValueError when ``x`` could not have been broadcast from ``shape``."""
+    shape = tuple(shape)
+    lead = x.ndim - len(shape)
+    if lead < 0 or any(s != 1 and s != n for s, n in zip(shape, x.shape[lead:])):
+        raise ValueError(f"a gradient of shape {x.shape} cannot be summed to shape {shape}")
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                      if s == 1 and x.shape[lead + i] != 1)
+    if dims:
+        x = Sum.apply(x, dims, True)
+    return x if x.shape == shape else x.reshape(shape)

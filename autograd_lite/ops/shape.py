@@ -18,6 +18,8 @@ class Reshape(NumpyFunction):
     def backward(ctx, g):
         return g.reshape(ctx.shape), None
 
+    vjp = backward
+
 
 class Permute(NumpyFunction):
     """Also transpose and .T."""
@@ -33,6 +35,10 @@ class Permute(NumpyFunction):
     def backward(ctx, g):
         return np.transpose(g, ctx.inverse), None
 
+    @staticmethod
+    def vjp(ctx, g):
+        return Permute.apply(g, ctx.inverse), None
+
 
 class BroadcastTo(NumpyFunction):
     """Also expand. Backward is the identity: the engine sums the gradient back to the input."""
@@ -47,6 +53,8 @@ class BroadcastTo(NumpyFunction):
     def backward(ctx, g):
         return g, None
 
+    vjp = backward
+
 
 class Cat(NumpyFunction):
     """Also stack (cat of unsqueezed inputs). forward(dim, *tensors)."""
@@ -60,6 +68,10 @@ class Cat(NumpyFunction):
     @staticmethod
     def backward(ctx, g):
         return (None, *np.split(g, ctx.bounds, axis=ctx.dim))
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (None, *Split.apply(g, ctx.bounds, ctx.dim))
 
 
 class Split(NumpyFunction):
@@ -76,6 +88,10 @@ class Split(NumpyFunction):
     def backward(ctx, *grads):
         return np.concatenate(grads, axis=ctx.dim), None, None
 
+    @staticmethod
+    def vjp(ctx, *grads):
+        return Cat.apply(ctx.dim, *grads), None, None
+
 
 class Cast(NumpyFunction):
     """astype/to/float/double: the gradient is cast back by the engine."""
@@ -88,6 +104,8 @@ class Cast(NumpyFunction):
     def backward(ctx, g):
         return g, None
 
+    vjp = backward
+
 
 class Clone(NumpyFunction):
     @staticmethod
@@ -97,3 +115,5 @@ class Clone(NumpyFunction):
     @staticmethod
     def backward(ctx, g):
         return g
+
+    vjp = backward

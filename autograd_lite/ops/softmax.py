@@ -38,6 +38,11 @@ class Softmax(NumpyFunction):
                                             rows).reshape(out.shape), None
         return out * (g - np.sum(g * out, axis=ctx.dim, keepdims=True)), None
 
+    @staticmethod
+    def vjp(ctx, g):
+        out, = ctx.saved_tensors
+        return out * (g - (g * out).sum(ctx.dim, keepdim=True)), None
+
 
 class LogSoftmax(NumpyFunction):
     @staticmethod
@@ -60,3 +65,8 @@ class LogSoftmax(NumpyFunction):
             return kernels.log_softmax_backward(np.ascontiguousarray(g).reshape(rows.shape),
                                                 rows).reshape(out.shape), None
         return g - np.exp(out) * np.sum(g, axis=ctx.dim, keepdims=True), None
+
+    @staticmethod
+    def vjp(ctx, g):
+        out, = ctx.saved_tensors
+        return g - out.exp() * g.sum(ctx.dim, keepdim=True), None
