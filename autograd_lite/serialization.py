@@ -6,6 +6,10 @@ object's structure (dicts, lists, tuples, tensors, arrays, numbers, strings, Non
 the member that holds each array. Arrays are read with ``allow_pickle=False``, so a file that
 holds a pickled object is refused without any of it being run.
 
+A path ending in ``.safetensors`` is written in the safetensors format instead (a flat dict of
+tensors, which PyTorch reads and writes; see ``_safetensors`` for the design), and ``load``
+recognises that format by its content, whatever the file is called.
+
 Loading is bounded by what the file declares: every member must be stored uncompressed (al.save
 never compresses, and a deflated member can expand a thousandfold), the members together may not
 declare more bytes than the file holds, each npy header is parsed by hand before any allocation
@@ -32,6 +36,7 @@ import zipfile
 
 import numpy as np
 
+from . import _safetensors
 from .tensor import Tensor, _wrap
 
 __all__ = ["save", "load", "CheckpointError"]
@@ -219,9 +224,15 @@ def save(obj, path):
     None, e.g. a model's and an optimizer's state dicts together) to ``path`` atomically.
 
     The exact ``path`` is used (no extension is added). Tensors come back from ``load`` as
-    Tensors, arrays as arrays, with dtype and shape preserved exactly. An existing
-    write-protected file at ``path`` raises PermissionError and is left as it is."""
+    Tensors, arrays as arrays, with dtype and shape preserved exactly. A path ending in
+    ``.safetensors`` takes a flat ``{name: tensor}`` dict (a state_dict) and writes the
+    safetensors format, for PyTorch. An existing write-protected file at ``path`` raises
+    PermissionError and is left as it is."""
     path = os.fspath(path)
+    if path.lower().endswith(_safetensors.SUFFIX):
+        data = _safetensors.encode(obj, path)
+        _atomic_write(path, lambda f: f.write(data))
+        return
     encoder = _Encoder()
     tree = encoder.encode(obj)
     manifest = json.dumps({"format": FORMAT, "version": VERSION, "tree": tree},
@@ -230,10 +241,12 @@ def save(obj, path):
 
 
 def _sniff(head):
-    if head.startswith(_ZIP_MAGIC) or head.startswith(_EMPTY_ZIP_MAGIC):
+    if head.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
         return "zip"
     if head.startswith(_NPY_MAGIC):
         return "npy"
+    if _safetensors.looks_like_safetensors(head):
+        return "safetensors"
     if head[:1] == b"\x80":  # the PROTO opcode that starts every pickle of protocol 2 or later
         return "pickle"
     return "other"
@@ -374,7 +387,8 @@ def _load_archive(f, size, path):
 
 
 def load(path):
-    """Read a checkpoint written by ``save``. Raises ``CheckpointError`` (a ValueError) naming
+    """Read a checkpoint written by ``save``, or any safetensors file (recognised by its
+    content, as a ``{name: Tensor}`` dict). Raises ``CheckpointError`` (a ValueError) naming
     the file when it is truncated or corrupted, is not an autograd_lite checkpoint, or holds
     pickled data (which is refused, never unpickled). Memory use is bounded by the file's size
     (see the module docstring); an unreadable path raises the OSError that says why."""
@@ -383,6 +397,8 @@ def load(path):
         size = os.fstat(f.fileno()).st_size
         kind = _sniff(f.read(16))
         f.seek(0)
+        if kind == "safetensors":
+            return _safetensors.decode(f, size, path, CheckpointError)
         if kind == "pickle":
             raise CheckpointError(f"al.load: {path} holds pickled data, which autograd_lite "
                                   f"refuses to load (unpickling can run arbitrary code); only "
@@ -391,6 +407,7 @@ def load(path):
             raise CheckpointError(f"al.load: {path} is a single numpy array (.npy), not an "
                                   f"autograd_lite checkpoint; read it with numpy.load")
         if kind != "zip":
-            raise CheckpointError(f"al.load: {path} is not an autograd_lite checkpoint (it is not "
-                                  f"an npz archive{'; the file is empty' if size == 0 else ''})")
+            raise CheckpointError(f"al.load: {path} is not an autograd_lite checkpoint (it is "
+                                  f"neither an npz archive nor a safetensors file"
+                                  f"{'; the file is empty' if size == 0 else ''})")
         return _load_archive(f, size, path)

@@ -1,7 +1,6 @@
 """al.load on crafted hostile files: every one is a CheckpointError (or the OSError that says
 why the path cannot be opened), and memory stays bounded by what the file itself holds."""
 import errno
-import io
 import json
 import os
 import stat
