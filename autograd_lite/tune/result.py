@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Trial", "SearchResult", "OK", "FAILED", "PRUNED"]
+__all__ = ["Trial", "SearchResult", "OK", "FAILED", "PRUNED", "CRASHED"]
 
-OK, FAILED, PRUNED = "ok", "failed", "pruned"
+# crashed: the trial's worker process died (os._exit, segfault, out-of-memory kill) while the
+# trial ran alone, so the trial itself is the cause
+OK, FAILED, PRUNED, CRASHED = "ok", "failed", "pruned", "crashed"
 
 
 @dataclass
@@ -89,7 +91,7 @@ class SearchResult:
 
     @property
     def failed(self) -> list:
-        return [t for t in self.trials if t.status == FAILED]
+        return [t for t in self.trials if t.status in (FAILED, CRASHED)]
 
     @property
     def pruned(self) -> list:
