@@ -3,9 +3,13 @@
 ``import autograd_lite as al`` and use it like a small PyTorch; see API.md for the contract.
 """
 from . import autograd, ops
-from .creation import (arange, empty, eye, from_numpy, full, ones, ones_like, rand, randn, tensor,
-                       zeros, zeros_like)
-from .dtypes import bool, float32, float64, get_default_dtype, int64, set_default_dtype  # noqa: A004
+from .creation import (arange, empty, empty_like, eye, from_numpy, full, full_like, linspace,
+                       logspace, normal, ones, ones_like, rand, rand_like, randint, randn,
+                       randn_like, randperm, tensor, zeros, zeros_like)
+from .device import device
+from .dtypes import (bool, double, float, float16, float32, float64, get_default_dtype,  # noqa: A004
+                     half, int, int8, int16, int32, int64, long, promote_types, result_type,
+                     set_default_dtype, uint8)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradcheck_report, gradgradcheck
 from .ops import (abs, argmax, argmin, broadcast_to, cat, chunk, clamp, clip, exp, expand,  # noqa: A004
@@ -16,7 +20,7 @@ from .random import get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
 from .threads import get_num_threads, set_num_threads
 
-from . import data, datasets, nn, optim, tune  # noqa: E402  (build on the core above)
+from . import cuda, data, datasets, nn, optim, tune, utils  # noqa: E402  (build on the core above)
 from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"

@@ -6,6 +6,7 @@ The methods here are thin: each one calls the function of the same name in ``aut
 """
 import numpy as np
 
+from . import device as _device
 from . import dtypes
 
 
@@ -124,19 +125,97 @@ class Tensor:
     def clone(self):
         return ops.clone(self)
 
-    def to(self, dtype):
+    def to(self, *args, **kwargs):
+        """PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``
+        and the keywords ``dtype=, device=, copy=, non_blocking=``. The CPU is the only
+        device: naming another raises. Returns ``self`` when nothing changes (as PyTorch)."""
+        dtype, copy = _to_arguments(args, kwargs, "Tensor.to")
+        if dtype is None or dtype == self.data.dtype:
+            return ops.clone(self) if copy else self
         return ops.astype(self, dtype)
 
-    astype = to
+    def astype(self, dtype):
+        return ops.astype(self, dtypes.as_dtype(dtype, "astype"))
+
+    @property
+    def device(self):
+        return _device.CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None, non_blocking=False):
+        _device.check_device("cuda" if device is None else device, "Tensor.cuda")
+
+    def type(self, dtype=None, non_blocking=False):
+        """Without ``dtype``: PyTorch's type string (``"torch.FloatTensor"``); with one (a
+        dtype or such a string): the tensor converted to it."""
+        if dtype is None:
+            return "torch." + dtypes.TENSOR_TYPE_NAMES[self.data.dtype]
+        return self.to(dtypes.as_dtype(dtype, "Tensor.type"))
 
     def float(self):
-        return ops.astype(self, dtypes.float32)
+        return self.to(dtypes.float32)
 
     def double(self):
-        return ops.astype(self, dtypes.float64)
+        return self.to(dtypes.float64)
+
+    def half(self):
+        return self.to(dtypes.float16)
+
+    def int(self):
+        return self.to(dtypes.int32)
 
     def long(self):
-        return ops.astype(self, dtypes.int64)
+        return self.to(dtypes.int64)
+
+    def bool(self):
+        return self.to(dtypes.bool)
+
+    def __index__(self):
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError(f"only integer tensors of a single element can be converted to an "
+                            f"index; this one is {self.data.dtype} of shape {self.data.shape}")
+        return int(self.data.item())
+
+    def __format__(self, spec):
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        if spec:
+            raise TypeError(f"unsupported format string {spec!r} for a tensor of shape "
+                            f"{self.data.shape}; format .item() of a one-element tensor")
+        return str(self)
+
+    # ---- new tensors like this one (PyTorch's new_* methods) ------------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        _device.check_device(device, "new_tensor")
+        return Tensor(data, dtype=self.data.dtype if dtype is None else dtype,
+                      requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new_filled(size, 0, dtype, device, requires_grad, "new_zeros")
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new_filled(size, 1, dtype, device, requires_grad, "new_ones")
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new_filled(size, 0, dtype, device, requires_grad, "new_empty")
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return self._new_filled((size,), fill_value, dtype, device, requires_grad, "new_full")
+
+    def _new_filled(self, size, value, dtype, device, requires_grad, who):
+        _device.check_device(device, who)
+        shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) \
+            else tuple(size)
+        array = np.full(shape, value, dtype=self.data.dtype if dtype is None else
+                        dtypes.as_dtype(dtype, who))
+        t = _wrap(array)
+        return t.requires_grad_(True) if requires_grad else t
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self.data.dtype.kind != "f":
@@ -375,6 +454,28 @@ class Tensor:
 
     def all(self):
         return _wrap(np.asarray(self.data.all()))
+
+
+def _to_arguments(args, kwargs, who):
+    """(dtype or None, copy) from ``Tensor.to``/``Module.to``'s positional and keyword forms;
+    a device other than the CPU raises."""
+    dtype = kwargs.pop("dtype", None)
+    copy = bool(kwargs.pop("copy", False))
+    _device.check_device(kwargs.pop("device", None), who)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"{who}: unexpected keyword arguments {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.data.dtype
+        elif _device.is_device_like(arg):
+            _device.check_device(arg, who)
+        elif isinstance(arg, bool):  # to(dtype, non_blocking) / to(device, dtype, non_blocking, copy)
+            continue
+        else:
+            dtype = arg
+    return (None if dtype is None else dtypes.as_dtype(dtype, who)), copy
 
 
 def _init(t, array, version):

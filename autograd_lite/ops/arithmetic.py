@@ -80,7 +80,9 @@ class Pow(NumpyFunction):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.power(a, b)
+        out = _small_integer_power(a, b)
+        if out is None:
+            out = np.power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -100,6 +102,20 @@ class Pow(NumpyFunction):
         return ga, gb
 
     vjp = backward
+
+
+def _small_integer_power(a, b):
+    """a ** b by multiplication for a float array and b in {2, 3, 4}, else None. numpy's
+    ``power`` calls pow() per element for any exponent but 2: ``x ** 3`` on 2,000 float32 took
+    134 µs against 3.8 µs in PyTorch; two multiplications take ~3 µs (the same values to within
+    one rounding, as PyTorch's own multiplication path)."""
+    if type(b) is not int and type(b) is not float or type(a) is not np.ndarray \
+            or a.dtype.kind != "f" or b not in (2, 3, 4):
+        return None
+    square = a * a
+    if b == 2:
+        return square
+    return square * a if b == 3 else square * square
 
 
 def _zero_where(x, mask):
