@@ -100,27 +100,25 @@ def gradcheck_target(info: OpInfo, sample: SampleInput):
 
 def check_gradcheck(info: OpInfo):
     """Analytic gradients equal central differences in float64 for every sample."""
+    _check_every_sample(info, _gradcheck, "")
+
+
+def _check_every_sample(info, checker, what):
+    """Run ``checker`` (gradcheck or gradgradcheck) on every sample, naming the failing one."""
     for sample in info.samples():
         target = gradcheck_target(info, sample)
         if target is None:
             continue
         try:
-            _gradcheck(*target, **info.gradcheck_kwargs)
+            checker(*target, **info.gradcheck_kwargs)
         except AssertionError as error:
-            raise AssertionError(f"{_label(info, sample)}: {error}") from None
+            raise AssertionError(f"{_label(info, sample)}{what}: {error}") from None
 
 
 def check_gradgradcheck(info: OpInfo):
     """Second derivatives (the recorded backward, differentiated again) equal central
     differences of first derivatives in float64 for every sample."""
-    for sample in info.samples():
-        target = gradcheck_target(info, sample)
-        if target is None:
-            continue
-        try:
-            _gradgradcheck(*target, **info.gradcheck_kwargs)
-        except AssertionError as error:
-            raise AssertionError(f"{_label(info, sample)} (second order): {error}") from None
+    _check_every_sample(info, _gradgradcheck, " (second order)")
 
 
 def check_vjp_matches_backward(info: OpInfo, dtype):

@@ -6,7 +6,7 @@ import pytest
 
 import autograd_lite as al
 from autograd_lite.autograd import Function
-from cube_op import cube_with_backward_off_by
+from cube_op import cube_with_backward_off_by, cube_with_second_derivative_off_by
 
 
 def inputs():
@@ -97,34 +97,6 @@ def test_registry_checks_catch_a_wrong_forward(monkeypatch):
     monkeypatch.setattr(Tanh, "forward", staticmethod(lambda ctx, x: original(ctx, x) * (1 + 1e-4)))
     with pytest.raises(AssertionError):
         check_forward_reference(get_op("tanh"), np.float32)
-
-
-def cube_with_second_derivative_off_by(factor):
-    """x³ whose backward (3x²·g) is itself an op, CubeGrad, whose own backward is off by
-    ``factor`` in its x-derivative: first order exact, second order wrong when factor != 1."""
-    class CubeGrad(Function):
-        @staticmethod
-        def forward(ctx, x, g):
-            ctx.save_for_backward(x, g)
-            return 3 * x * x * g
-
-        @staticmethod
-        def backward(ctx, gg):
-            x, g = ctx.saved_tensors
-            return 6 * x * g * gg * factor, 3 * x * x * gg
-
-    class Cube2(Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x ** 3
-
-        @staticmethod
-        def backward(ctx, g):
-            x, = ctx.saved_tensors
-            return CubeGrad.apply(x, g)
-
-    return Cube2
 
 
 def test_gradgradcheck_passes_a_right_second_derivative():
