@@ -1,4 +1,4 @@
-"""Example 12: power iteration on Hessian-vector products finds the top eigenvalues of a
+"""Example 11: power iteration on Hessian-vector products finds the top eigenvalues of a
 2-8-1 network's loss Hessian, as numpy.linalg.eigvalsh of the full Hessian says."""
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Example 10: Newton's method reaches the logistic-regression optimum in a handful of steps,
+"""Example 9: Newton's method reaches the logistic-regression optimum in a handful of steps,
 gradient descent needs hundreds; the Hessian it uses is the closed form ΦᵀSΦ/n + λI."""
 import numpy as np
 import pytest
