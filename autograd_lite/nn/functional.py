@@ -1,13 +1,13 @@
 """``al.nn.functional`` (``F``): the stateless forms of the layers and the losses.
 
 Layers with a fused Function (linear, batch_norm, dropout, cross_entropy, binary cross-entropy)
-call it from ``autograd_lite.ops.nn_functions``; the rest compose public ops. Losses take
+call it from ``autograd_lite.ops.nn_ops``; the rest compose public ops. Losses take
 ``reduction`` = "none" | "mean" | "sum" as in PyTorch.
 """
 import numpy as np
 
 from .. import ops, random
-from ..ops import nn_functions as fused
+from ..ops import nn_ops as fused
 from ..tensor import Tensor, mark_modified
 
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",

@@ -78,3 +78,28 @@ class Pow(NumpyFunction):
         ga = g * b * np.power(a, b - 1) if need_a else None
         gb = g * out * np.log(a) if need_b else None
         return ga, gb
+
+
+# ---- public functions ---------------------------------------------------------------------
+def add(a, b):
+    return Add.apply(a, b)
+
+
+def sub(a, b):
+    return Sub.apply(a, b)
+
+
+def mul(a, b):
+    return Mul.apply(a, b)
+
+
+def div(a, b):
+    return Div.apply(a, b)
+
+
+def neg(a):
+    return Neg.apply(a)
+
+
+def pow(a, exponent):  # noqa: A001 - mirrors torch.pow
+    return Pow.apply(a, exponent)

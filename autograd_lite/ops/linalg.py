@@ -47,3 +47,8 @@ def _check_shapes(a, b):
                          f"of the first ({k_a}) must equal the "
                          f"{'only' if b.ndim == 1 else 'second-to-last'} dim of the second "
                          f"({k_b})")
+
+
+# ---- public functions ---------------------------------------------------------------------
+def matmul(a, b):
+    return MatMul.apply(a, b)

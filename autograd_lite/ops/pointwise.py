@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import kernels
 from ..autograd.function import NumpyFunction
+from ..tensor import Tensor
 
 
 def _is_float(x):
@@ -200,3 +201,60 @@ class Where(NumpyFunction):
         return (None,
                 np.where(ctx.condition, g, zero) if need_a else None,
                 np.where(ctx.condition, zero, g) if need_b else None)
+
+
+# ---- public functions ---------------------------------------------------------------------
+def exp(x):
+    return Exp.apply(x)
+
+
+def log(x):
+    return Log.apply(x)
+
+
+def sqrt(x):
+    return Sqrt.apply(x)
+
+
+def abs(x):  # noqa: A001 - mirrors torch.abs
+    return Abs.apply(x)
+
+
+def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch's argument names
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    return Clamp.apply(x, min, max)
+
+
+clip = clamp
+
+
+def maximum(a, b):
+    return Maximum.apply(a, b)
+
+
+def minimum(a, b):
+    return Minimum.apply(a, b)
+
+
+def where(condition, a, b):
+    condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if condition.dtype != np.bool_:
+        raise TypeError(f"where: condition must be a bool tensor, got {condition.dtype}")
+    return Where.apply(condition, a, b)
+
+
+def relu(x):
+    return Relu.apply(x)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    return LeakyRelu.apply(x, negative_slope)
+
+
+def sigmoid(x):
+    return Sigmoid.apply(x)
+
+
+def tanh(x):
+    return Tanh.apply(x)

@@ -1,7 +1,13 @@
 """Reductions over dims (None, an int, negative, or a tuple), with keepdim."""
+import builtins
+from collections import namedtuple
+
 import numpy as np
 
 from ..autograd.function import NumpyFunction
+from ..tensor import Tensor, _wrap
+from ._dims import normalize_dim, normalize_dims
+from .pointwise import maximum, minimum
 
 
 def _kept_shape(shape, dims):
@@ -56,7 +62,7 @@ class Mean(NumpyFunction):
 def _centered(x, dims, correction):
     """(x − mean over dims, the divisor N − correction) shared by var and std."""
     count = int(np.prod([x.shape[d] for d in dims]))
-    return x - np.mean(x, axis=dims, keepdims=True), max(count - correction, 0)
+    return x - np.mean(x, axis=dims, keepdims=True), builtins.max(count - correction, 0)
 
 
 class Var(NumpyFunction):
@@ -147,3 +153,92 @@ class Logsumexp(NumpyFunction):
         x, out = ctx.saved_tensors
         g = _expand_back(g, ctx.dims, ctx.keepdim)
         return g * np.exp(x - out), None, None
+
+
+# ---- public functions ---------------------------------------------------------------------
+#: tuple(range(n)) for small n: "every dim", without building the tuple on each call
+_ALL_DIMS = tuple(tuple(range(n)) for n in range(8))
+
+values_indices = namedtuple("values_indices", ["values", "indices"])
+
+
+def _require_float(x, op):
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: needs a floating-point tensor, got {x.dtype} (use .float())")
+
+
+def sum(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.sum
+    if dim is None and isinstance(x, Tensor):  # the common loss.sum(): no dim to check
+        ndim = x.data.ndim
+        return Sum.apply(x, _ALL_DIMS[ndim] if ndim < 8 else tuple(range(ndim)), keepdim)
+    return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim)
+
+
+def mean(x, dim=None, keepdim=False):
+    _require_float(x, "mean")
+    return Mean.apply(x, normalize_dims(dim, x.ndim, "mean"), keepdim)
+
+
+def _correction(unbiased, correction, op):
+    if unbiased is not None and correction is not None:
+        raise ValueError(f"{op}: give unbiased or correction, not both")
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    _require_float(x, "var")
+    return Var.apply(x, normalize_dims(dim, x.ndim, "var"),
+                     _correction(unbiased, correction, "var"), keepdim)
+
+
+def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    _require_float(x, "std")
+    return Std.apply(x, normalize_dims(dim, x.ndim, "std"),
+                     _correction(unbiased, correction, "std"), keepdim)
+
+
+def _max_or_min(x, dim, keepdim, is_max):
+    name = "max" if is_max else "min"
+    if x.data.size == 0:
+        raise ValueError(f"{name}: the tensor is empty")
+    if dim is None:
+        return MaxAll.apply(x, is_max)
+    dim = normalize_dim(dim, x.ndim, name)
+    return values_indices(*MaxDim.apply(x, dim, keepdim, is_max))
+
+
+def max(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.max
+    """Without dim: the largest element (0-d). With dim: (values, indices), as PyTorch. With a
+    tensor in place of dim: the elementwise maximum (``torch.max(input, other)``)."""
+    if isinstance(dim, Tensor):
+        return maximum(x, dim)
+    return _max_or_min(x, dim, keepdim, True)
+
+
+def min(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.min
+    if isinstance(dim, Tensor):
+        return minimum(x, dim)
+    return _max_or_min(x, dim, keepdim, False)
+
+
+def argmax(x, dim=None, keepdim=False):
+    return _arg_extreme(np.argmax, x, dim, keepdim, "argmax")
+
+
+def argmin(x, dim=None, keepdim=False):
+    return _arg_extreme(np.argmin, x, dim, keepdim, "argmin")
+
+
+def _arg_extreme(fn, x, dim, keepdim, name):
+    data = x.data
+    if dim is None:
+        out = np.asarray(fn(data))
+        return _wrap(out.reshape((1,) * data.ndim) if keepdim else out)
+    dim = normalize_dim(dim, data.ndim, name)
+    return _wrap(np.asarray(fn(data, axis=dim, keepdims=keepdim), dtype=np.int64))
+
+
+def logsumexp(x, dim, keepdim=False):
+    return Logsumexp.apply(x, normalize_dims(dim, x.ndim, "logsumexp"), keepdim)

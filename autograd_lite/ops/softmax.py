@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import kernels
 from ..autograd.function import NumpyFunction
+from ._dims import normalize_dim
 
 
 def _rows(x, dim):
@@ -60,3 +61,12 @@ class LogSoftmax(NumpyFunction):
             return kernels.log_softmax_backward(np.ascontiguousarray(g).reshape(rows.shape),
                                                 rows).reshape(out.shape), None
         return g - np.exp(out) * np.sum(g, axis=ctx.dim, keepdims=True), None
+
+
+# ---- public functions ---------------------------------------------------------------------
+def softmax(x, dim):
+    return Softmax.apply(x, normalize_dim(dim, x.ndim, "softmax"))
+
+
+def log_softmax(x, dim):
+    return LogSoftmax.apply(x, normalize_dim(dim, x.ndim, "log_softmax"))
