@@ -8,11 +8,12 @@ import numpy as np
 
 from .. import kernels
 from ..autograd.function import NumpyFunction
+from ..dtypes import kernel_dtype
 from ..tensor import Tensor
 
 
 def _is_float(x):
-    return type(x) is np.ndarray and x.dtype.char in "fd"
+    return type(x) is np.ndarray and kernel_dtype(x.dtype)
 
 
 class Exp(NumpyFunction):
@@ -145,7 +146,7 @@ SMALL_TANH = 2048
 class Tanh(NumpyFunction):
     @staticmethod
     def forward(ctx, x):
-        if type(x) is np.ndarray and x.size >= SMALL_TANH and x.dtype.char in "fd":
+        if type(x) is np.ndarray and x.size >= SMALL_TANH and kernel_dtype(x.dtype):
             out = kernels.tanh(x)
         else:
             out = np.tanh(x)

@@ -7,12 +7,13 @@ import numpy as np
 
 from .. import kernels
 from ..autograd.function import NumpyFunction
+from ..dtypes import kernel_dtype
 from ._dims import normalize_dim
 
 
 def _rows(x, dim):
     """x as a 2-D C-contiguous (rows, dim) view when the kernels apply, else None."""
-    if dim == x.ndim - 1 and x.ndim >= 1 and x.dtype.char in "fd" and x.flags.c_contiguous and x.size:
+    if dim == x.ndim - 1 and x.ndim >= 1 and kernel_dtype(x.dtype) and x.flags.c_contiguous and x.size:
         return x.reshape(-1, x.shape[-1])
     return None
 

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from ..dtypes import kernel_dtype
+
 try:  # the kernels are part of the package; tolerate their absence rather than break optim
     from ..kernels import optim_updates as _kernels
 except ImportError:  # pragma: no cover - only when kernels/optim_updates.py is missing
@@ -20,9 +22,6 @@ except ImportError:  # pragma: no cover - only when kernels/optim_updates.py is 
 
 #: set to False to force the numpy path everywhere
 use_kernels = True
-
-_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
 
 def kernels_available():
     """Whether the fused Numba update kernels were importable."""
@@ -40,10 +39,9 @@ def _kernel_grad(param, grad, *state):
     kernel cannot run on these arrays."""
     if not use_kernels or _kernels is None:
         return None
-    # dtype.char rather than ``dtype in (...)``: this runs once a parameter a step
-    c = param.dtype.char
-    if c != "f" and c != "d":
+    if not kernel_dtype(param.dtype):
         return None
+    c = param.dtype.char
     flags = param.flags
     if not flags.c_contiguous or not flags.writeable:
         return None
