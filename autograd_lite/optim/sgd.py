@@ -1,5 +1,5 @@
 """Stochastic gradient descent, with momentum (the course's and PyTorch's forms) and Nesterov."""
-from . import _functional as F
+from . import _functional as updates
 from ..tensor import mark_modified
 from .optimizer import Optimizer, _check_number
 
@@ -61,9 +61,9 @@ class SGD(Optimizer):
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = F.zeros_state(param)
-        F.sgd_update(param, grad, buf, group["lr"], momentum, group["dampening"],
-                     bool(group["nesterov"]), group["weight_decay"])
+                buf = state["momentum_buffer"] = updates.zeros_state(param)
+        updates.sgd_update(param, grad, buf, group["lr"], momentum, group["dampening"],
+                           bool(group["nesterov"]), group["weight_decay"])
 
     def _update_group(self, items, group):
         # small float32/float64 parameters: one kernel call for several (grouped by dtype);
@@ -77,8 +77,8 @@ class SGD(Optimizer):
             if momentum != 0:
                 buf = state.get("momentum_buffer")
                 if buf is None:
-                    buf = state["momentum_buffer"] = F.zeros_state(param)
-            g = F.many_grad(param, grad, buf)
+                    buf = state["momentum_buffer"] = updates.zeros_state(param)
+            g = updates.many_grad(param, grad, buf)
             if g is None:
                 self._update(param, grad, state, group)
                 mark_modified(p)
@@ -92,7 +92,8 @@ class SGD(Optimizer):
                 batch[2].append(buf.reshape(-1))
             batch[3].append(p)
         for params, grads, bufs, tensors in batches.values():
-            F.sgd_update_many(params, grads, bufs, group["lr"], momentum, group["dampening"],
-                              bool(group["nesterov"]), group["weight_decay"])
+            updates.sgd_update_many(params, grads, bufs, group["lr"], momentum,
+                                    group["dampening"], bool(group["nesterov"]),
+                                    group["weight_decay"])
             for p in tensors:
                 mark_modified(p)
