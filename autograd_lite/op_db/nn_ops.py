@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import kernels, random
 from ..nn import functional as F
-from ..opinfo import OpInfo, SampleInput
+from .entry import OpInfo, SampleInput
 
 __all__ = ["NN_OPS"]
 
