@@ -20,3 +20,22 @@ from . import data, datasets, nn, optim, tune  # noqa: E402  (build on the core 
 from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"
+
+__all__ = [
+    # subpackages
+    "autograd", "ops", "data", "datasets", "nn", "optim", "tune",
+    # tensors, dtypes and creation
+    "Tensor", "tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
+    "arange", "eye", "rand", "randn",
+    "float32", "float64", "int64", "bool", "get_default_dtype", "set_default_dtype",
+    # ops
+    "abs", "argmax", "argmin", "broadcast_to", "cat", "chunk", "clamp", "clip", "exp", "expand",
+    "flatten", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min",
+    "minimum", "permute", "pow", "relu", "reshape", "sigmoid", "softmax", "split", "sqrt",
+    "squeeze", "stack", "std", "sum", "tanh", "transpose", "unsqueeze", "var", "view", "where",
+    # autograd, gradcheck, randomness, threads, files
+    "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
+    "gradcheck", "gradcheck_report", "gradgradcheck", "GradcheckError",
+    "manual_seed", "get_rng_state", "set_rng_state", "get_num_threads", "set_num_threads",
+    "save", "load",
+]

@@ -34,7 +34,8 @@ class SGD(Optimizer):
       with ``weight_decay=0`` to exclude them).
 
     The positional order of the arguments is PyTorch's (``weight_decay`` before
-    ``nesterov``); pass them by name to be safe. There is no epsilon in SGD. The velocity is stored as ``state[p]["momentum_buffer"]``.
+    ``nesterov``); pass them by name to be safe. There is no epsilon in SGD. The velocity is
+    stored as ``state[p]["momentum_buffer"]``.
     """
 
     def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
