@@ -18,6 +18,7 @@ def set_default_dtype(dtype) -> None:
 
 
 def get_default_dtype():
+    """The dtype new floating tensors get (float32 unless ``set_default_dtype`` changed it)."""
     return _default_float[0]
 
 

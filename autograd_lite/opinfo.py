@@ -30,6 +30,7 @@ def registered_ops() -> list:
 
 
 def get_op(name: str) -> OpInfo:
+    """The registered ``OpInfo`` named ``name`` (or having it as an alias); KeyError otherwise."""
     for info in registered_ops():
         if info.name == name or name in info.aliases:
             return info

@@ -10,24 +10,60 @@ def _data(x):
 
 
 def lt(a, b):
+    """``a < b``, elementwise (they broadcast): a bool tensor, never recorded.
+
+    Args:
+        a (Tensor or number): the first operand.
+        b (Tensor or number): the second operand.
+    """
     return _wrap(np.asarray(_data(a) < _data(b)))
 
 
 def le(a, b):
+    """``a <= b``, elementwise (they broadcast): a bool tensor, never recorded.
+
+    Args:
+        a (Tensor or number): the first operand.
+        b (Tensor or number): the second operand.
+    """
     return _wrap(np.asarray(_data(a) <= _data(b)))
 
 
 def gt(a, b):
+    """``a > b``, elementwise (they broadcast): a bool tensor, never recorded.
+
+    Args:
+        a (Tensor or number): the first operand.
+        b (Tensor or number): the second operand.
+    """
     return _wrap(np.asarray(_data(a) > _data(b)))
 
 
 def ge(a, b):
+    """``a >= b``, elementwise (they broadcast): a bool tensor, never recorded.
+
+    Args:
+        a (Tensor or number): the first operand.
+        b (Tensor or number): the second operand.
+    """
     return _wrap(np.asarray(_data(a) >= _data(b)))
 
 
 def eq(a, b):
+    """``a == b``, elementwise (they broadcast): a bool tensor, never recorded.
+
+    Args:
+        a (Tensor or number): the first operand.
+        b (Tensor or number): the second operand.
+    """
     return _wrap(np.asarray(_data(a) == _data(b)))
 
 
 def ne(a, b):
+    """``a != b``, elementwise (they broadcast): a bool tensor, never recorded.
+
+    Args:
+        a (Tensor or number): the first operand.
+        b (Tensor or number): the second operand.
+    """
     return _wrap(np.asarray(_data(a) != _data(b)))

@@ -69,6 +69,17 @@ def _prepare_index(index):
 
 
 def getitem(x, index):
+    """``x[index]`` with numpy's indexing rules: ints, slices (with steps), None, Ellipsis,
+    integer tensors or lists, and bool masks.
+
+    Basic indexing returns a view; advanced indexing a copy whose gradient is scattered
+    back (summed where an element is picked twice). An index that does not fit raises an
+    ``IndexError`` naming the index and the shape.
+
+    Args:
+        x (Tensor): the input.
+        index: anything numpy accepts, with Tensors in place of arrays.
+    """
     index = _prepare_index(index)
     try:
         if is_basic(index):
