@@ -1,6 +1,6 @@
 """autograd_lite: a small tape-based reverse-mode autodiff framework on numpy, with Numba kernels.
 
-``import autograd_lite as al`` and use it like a small PyTorch; see API.md for the contract.
+``import autograd_lite as al`` and use it like a small PyTorch; the API reference is docs/api/.
 """
 from . import autograd, ops
 from .creation import (arange, empty, eye, from_numpy, full, ones, ones_like, rand, randn, tensor,

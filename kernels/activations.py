@@ -2,7 +2,7 @@
 
 One serial kernel per direction covers every activation: the activation is an integer code and
 the ``if`` sits outside the element loop, so each branch is its own vectorised loop and the whole
-family compiles to one specialisation per dtype (compile time matters: KERNELS.md). A ``prange``
+family compiles to one specialisation per dtype (compile time matters: docs/kernels.md). A ``prange``
 twin splits the array into one contiguous chunk per thread and runs the serial kernel on each;
 ``threads.use_parallel`` decides which runs.
 

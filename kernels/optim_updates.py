@@ -13,7 +13,7 @@ Adam     g = g + wd p (Adam: coupled) or p *= 1 - lr wd (AdamW: decoupled);
          p -= lr/(1 - b1^t) * m / (sqrt(v or vmax) / sqrt(1 - b2^t) + eps)   (eps outside the root)
 
 Scalars are converted to the parameter dtype in the wrapper, so a float32 model runs float32
-arithmetic (and the loops vectorise: KERNELS.md measured a scalar Adam loop at 10 GB/s). The
+arithmetic (and the loops vectorise: docs/kernels.md: a scalar Adam loop ran at 10 GB/s). The
 flags that change the loop (amsgrad, centered, momentum, nesterov) are tested outside the loop.
 Arrays may have any shape; state arrays must match the parameter's shape and dtype and all must
 be C-contiguous (they are updated in place).

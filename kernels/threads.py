@@ -9,8 +9,8 @@ Note ``numba.set_num_threads`` is per calling Python thread; call ``set_num_thre
 thread that runs the kernels.
 
 The thresholds below are the only place that decides serial vs ``prange``; every wrapper asks
-``use_parallel(n_elements, kind)``. Measured on the 2-core Zen 3 box (KERNELS.md and
-benchmarks/bench_kernels.py): two threads pay off from about 64K elements for memory-bound
+``use_parallel(n_elements, kind)``. Measured on the 2-core Zen 3 box (docs/kernels.md
+and benchmarks/bench_kernels.py): two threads pay off from about 64K elements for memory-bound
 loops and about 8K for loops that evaluate exp/tanh per element.
 """
 import numba

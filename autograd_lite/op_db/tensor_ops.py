@@ -1,4 +1,4 @@
-"""Registry entries for the ops of API.md's Tensors section.
+"""Registry entries for the tensor ops (docs/api/ops.md).
 
 Sample values are drawn away from kinks and singularities (|x| >= 0.1 for relu/abs, positive
 bases for log/sqrt/pow, distinct values for max/maximum) so that central differences are valid.

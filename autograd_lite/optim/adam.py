@@ -5,8 +5,8 @@ from .optimizer import Optimizer, _check_number
 
 
 class Adam(Optimizer):
-    r"""Adam ("Adaptive Moment Estimation"), exactly as the course writes it (course notes,
-    "Adam Optimization"), on iteration ``t = 1, 2, ...`` of each parameter::
+    r"""Adam ("Adaptive Moment Estimation"), exactly as the course writes it (docs/course.md,
+    "Adam"), on iteration ``t = 1, 2, ...`` of each parameter::
 
         g     = dW + weight_decay * W                   # coupled L2 (skipped when 0)
         V     = β1 V + (1 − β1) g                       # momentum (first moment), V₀ = 0

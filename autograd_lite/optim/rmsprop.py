@@ -4,7 +4,7 @@ from .optimizer import Optimizer, _check_number
 
 
 class RMSprop(Optimizer):
-    r"""RMSprop, as the course writes it (course notes, "RMSprop") and as PyTorch implements it.
+    r"""RMSprop, as the course writes it (docs/course.md, "RMSprop") and as PyTorch implements it.
 
     For each parameter :math:`W` with gradient :math:`dW`, on every ``step()``::
 

@@ -16,8 +16,8 @@ class SGD(Optimizer):
 
     - ``momentum=0``: plain gradient descent, :math:`W := W - \alpha\,dW`.
     - ``dampening=0`` (the default): PyTorch's momentum, ``v = βv + dW``, ``W := W − αv``.
-    - ``dampening=momentum``: the course's momentum exactly (course notes, "Gradient Descent with
-      Momentum")::
+    - ``dampening=momentum``: the course's momentum exactly (docs/course.md, "Gradient descent
+      with momentum")::
 
             VdW = β VdW + (1 − β) dW ,   W := W − α VdW ,   VdW starts at 0
 
