@@ -1,6 +1,6 @@
 """autograd_lite: a small tape-based reverse-mode autodiff framework on numpy, with Numba kernels.
 
-``import autograd_lite as al`` and use it like a small PyTorch; see API.md for the contract.
+``import autograd_lite as al`` and use it like a small PyTorch; the API reference is docs/api/.
 """
 from . import autograd, ops
 from .creation import (arange, empty, empty_like, eye, from_numpy, full, full_like, linspace,
@@ -24,3 +24,25 @@ from . import cuda, data, datasets, nn, optim, tune, utils  # noqa: E402  (build
 from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"
+
+__all__ = [
+    # subpackages
+    "autograd", "ops", "data", "datasets", "nn", "optim", "tune", "cuda", "utils",
+    # tensors, devices, dtypes and creation
+    "Tensor", "tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
+    "empty_like", "full_like", "rand_like", "randn_like", "arange", "linspace", "logspace", "eye",
+    "rand", "randn", "randint", "randperm", "normal", "device",
+    "float16", "half", "float32", "float", "float64", "double", "int8", "int16", "int32", "int",
+    "int64", "long", "uint8", "bool", "get_default_dtype", "set_default_dtype", "promote_types",
+    "result_type",
+    # ops
+    "abs", "argmax", "argmin", "broadcast_to", "cat", "chunk", "clamp", "clip", "exp", "expand",
+    "flatten", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min",
+    "minimum", "permute", "pow", "relu", "reshape", "sigmoid", "softmax", "split", "sqrt",
+    "squeeze", "stack", "std", "sum", "tanh", "transpose", "unsqueeze", "var", "view", "where",
+    # autograd, gradcheck, randomness, threads, files
+    "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
+    "gradcheck", "gradcheck_report", "gradgradcheck", "GradcheckError",
+    "manual_seed", "get_rng_state", "set_rng_state", "get_num_threads", "set_num_threads",
+    "save", "load",
+]

@@ -40,18 +40,53 @@ def from_numpy(array):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor filled with 0.
+
+    Args:
+        *size (int or tuple of ints): the shape, as ints or one tuple.
+        dtype (optional): the dtype; floating by default (``al.get_default_dtype()``).
+        device (optional): "cpu" or None; another device raises.
+        requires_grad (bool): record operations on the result. Default: False.
+    """
     return _finish(np.zeros(_shape(size), dtype=_float_dtype(dtype)), requires_grad, device, "zeros")
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor filled with 1.
+
+    Args:
+        *size (int or tuple of ints): the shape, as ints or one tuple.
+        dtype (optional): the dtype; floating by default (``al.get_default_dtype()``).
+        device (optional): "cpu" or None; another device raises.
+        requires_grad (bool): record operations on the result. Default: False.
+    """
     return _finish(np.ones(_shape(size), dtype=_float_dtype(dtype)), requires_grad, device, "ones")
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of the given shape whose values are not initialised.
+
+    Args:
+        *size (int or tuple of ints): the shape, as ints or one tuple.
+        dtype (optional): the dtype; floating by default (``al.get_default_dtype()``).
+        device (optional): "cpu" or None; another device raises.
+        requires_grad (bool): record operations on the result. Default: False.
+    """
     return _finish(np.empty(_shape(size), dtype=_float_dtype(dtype)), requires_grad, device, "empty")
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor of shape ``size`` filled with ``fill_value``.
+
+    Without ``dtype``, an int ``fill_value`` gives int64 and a float the default dtype.
+
+    Args:
+        size (tuple of ints): the shape.
+        fill_value (number): the value of every element.
+        dtype (optional): the dtype.
+        device (optional): "cpu" or None; another device raises.
+        requires_grad (bool): record operations on the result. Default: False.
+    """
     if dtype is None:
         dtype = np.asarray(fill_value).dtype
         dtype = dtypes.infer_dtype(np.empty(0, dtype))
@@ -60,10 +95,12 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
 
 
 def zeros_like(t, dtype=None, device=None, requires_grad=False):
+    """A tensor of 0 with ``t``'s shape and (unless ``dtype`` is given) its dtype."""
     return full_like(t, 0, dtype, device, requires_grad)
 
 
 def ones_like(t, dtype=None, device=None, requires_grad=False):
+    """A tensor of 1 with ``t``'s shape and (unless ``dtype`` is given) its dtype."""
     return full_like(t, 1, dtype, device, requires_grad)
 
 
@@ -77,6 +114,18 @@ def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    """The values ``start, start + step, ...`` below ``end`` (``arange(n)``: 0 to n - 1).
+
+    int64 when the values are integers, else the default floating dtype (as ``torch.arange``).
+
+    Args:
+        start (number): the first value, or the end when ``end`` is None.
+        end (number, optional): the bound, not included.
+        step (number): the spacing. Default: 1.
+        dtype (optional): the dtype.
+        device (optional): "cpu" or None; another device raises.
+        requires_grad (bool): record operations on the result. Default: False.
+    """
     if end is None:
         start, end = 0, start
     array = np.arange(start, end, step)
@@ -97,6 +146,8 @@ def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_gra
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """The ``n`` × ``m`` identity matrix (``m`` defaults to ``n``), in the default floating
+    dtype unless ``dtype`` is given."""
     return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device, "eye")
 
 

@@ -9,10 +9,12 @@ _enabled = [True]
 
 
 def is_grad_enabled() -> bool:
+    """Whether operations are being recorded for backward (False inside ``al.no_grad()``)."""
     return _enabled[0]
 
 
 def set_grad_enabled(mode: bool) -> None:
+    """Turn recording on or off (for the whole process) until it is changed again."""
     _enabled[0] = bool(mode)
 
 

@@ -222,6 +222,10 @@ _PER_DTYPE = {"forward_reference", "grad_shape_and_dtype", "vjp_matches_backward
 
 
 def run_check(info: OpInfo, check: str, dtype=np.float64):
+    """Run one standard check (a name from ``op_tests``' list) of ``info`` in ``dtype``;
+    raises ``AssertionError`` with the explanation when it fails and ``pytest.skip`` when the
+    entry skips it.
+    """
     reason = _skip_reason(info, check)
     if reason:
         if pytest is not None:

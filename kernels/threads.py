@@ -9,11 +9,12 @@ Note ``numba.set_num_threads`` is per calling Python thread; call ``set_num_thre
 thread that runs the kernels.
 
 The thresholds below are the only place that decides serial vs ``prange``; every wrapper asks
-``use_parallel(n_elements, kind)``. Measured on the 2-core Zen 3 box (KERNELS.md and
-benchmarks/bench_kernels.py): two threads pay off from about 64K elements for memory-bound
+``use_parallel(n_elements, kind)``. Measured on the 2-core Zen 3 box (docs/kernels.md
+and benchmarks/bench_kernels.py): two threads pay off from about 64K elements for memory-bound
 loops and about 8K for loops that evaluate exp/tanh per element.
 """
 import numba
+from numba import njit
 
 PARALLEL_MIN_MEMORY_BOUND = 1 << 16  # elements: relu, dropout, optimizer updates, copies
 PARALLEL_MIN_TRANSCENDENTAL = 1 << 13  # elements: sigmoid, tanh, exp, softmax rows
@@ -55,3 +56,15 @@ def set_num_threads(n: int) -> int:
 def use_parallel(n_elements: int, kind: str = "memory") -> bool:
     """True when a kernel over ``n_elements`` should run its ``prange`` version."""
     return _state["n"] > 1 and n_elements >= THRESHOLDS[kind]
+
+
+@njit(cache=True)
+def chunk_bounds(c, n, parts):
+    """Elements ``[lo, hi)`` of chunk ``c`` when a ``prange`` loop splits ``n`` elements into
+    ``parts`` chunks: equal chunks rounded up to a multiple of 64 elements, so every chunk but
+    the last starts on a cache-line and SIMD boundary. The one copy of this formula, called
+    from the ``*_par`` kernels (a jitted helper in another module is safe here: the stale-cache
+    guard of ``_numba_setup.py`` hashes every kernels/*.py)."""
+    step = ((n + parts - 1) // parts + 63) // 64 * 64
+    lo = min(c * step, n)
+    return lo, min(lo + step, n)

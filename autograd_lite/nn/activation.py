@@ -32,11 +32,15 @@ class LeakyReLU(Module):
 
 
 class Sigmoid(Module):
+    """The module form of ``F.sigmoid``."""
+
     def forward(self, x):
         return F.sigmoid(x)
 
 
 class Tanh(Module):
+    """The module form of ``F.tanh``."""
+
     def forward(self, x):
         return F.tanh(x)
 
@@ -56,6 +60,8 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
+    """The module form of ``F.log_softmax`` along ``dim``."""
+
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim

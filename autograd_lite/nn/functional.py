@@ -1,13 +1,13 @@
 """``al.nn.functional`` (``F``): the stateless forms of the layers and the losses.
 
 Layers with a fused Function (linear, batch_norm, dropout, cross_entropy, binary cross-entropy)
-call it from ``autograd_lite.ops.nn_functions``; the rest compose public ops. Losses take
+call it from ``autograd_lite.ops.nn_ops``; the rest compose public ops. Losses take
 ``reduction`` = "none" | "mean" | "sum" as in PyTorch.
 """
 import numpy as np
 
 from .. import ops, random
-from ..ops import nn_functions as fused
+from ..ops import nn_ops as fused
 from ..tensor import Tensor, mark_modified
 
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
@@ -75,18 +75,22 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
 
 
 def relu(input, inplace=False):  # noqa: A002
+    """``ops.relu``: ``max(input, 0)`` elementwise. ``inplace`` is accepted and ignored."""
     return ops.relu(input)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
+    """``ops.leaky_relu``; ``inplace`` is accepted and ignored."""
     return ops.leaky_relu(input, negative_slope)
 
 
 def sigmoid(input):  # noqa: A002
+    """``ops.sigmoid``: ``1 / (1 + exp(-input))`` elementwise."""
     return ops.sigmoid(input)
 
 
 def tanh(input):  # noqa: A002
+    """``ops.tanh``: the hyperbolic tangent elementwise."""
     return ops.tanh(input)
 
 
@@ -96,14 +100,18 @@ def _softmax_dim(ndim):
 
 
 def softmax(input, dim=None):  # noqa: A002
+    """``ops.softmax`` along ``dim``; without ``dim``, PyTorch's legacy choice (dim 0 for 0-, 1-
+    and 3-D inputs, else 1)."""
     return ops.softmax(input, _softmax_dim(input.ndim) if dim is None else dim)
 
 
 def log_softmax(input, dim=None):  # noqa: A002
+    """``ops.log_softmax`` along ``dim`` (the default dim as for ``softmax``)."""
     return ops.log_softmax(input, _softmax_dim(input.ndim) if dim is None else dim)
 
 
 def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
+    """``ops.flatten``: joins dims ``start_dim`` to ``end_dim`` into one."""
     return ops.flatten(input, start_dim, end_dim)
 
 

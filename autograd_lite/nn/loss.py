@@ -15,6 +15,8 @@ class _Loss(Module):
 
 
 class CrossEntropyLoss(_Loss):
+    """The module form of ``F.cross_entropy`` (logits and class labels or probabilities)."""
+
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(reduction)
         self.weight = weight
@@ -27,6 +29,8 @@ class CrossEntropyLoss(_Loss):
 
 
 class NLLLoss(_Loss):
+    """The module form of ``F.nll_loss`` (log-probabilities and class labels)."""
+
     def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
         super().__init__(reduction)
         self.weight = weight
@@ -37,6 +41,8 @@ class NLLLoss(_Loss):
 
 
 class BCELoss(_Loss):
+    """The module form of ``F.binary_cross_entropy`` (probabilities and targets in [0, 1])."""
+
     def __init__(self, weight=None, reduction="mean"):
         super().__init__(reduction)
         self.weight = weight
@@ -46,6 +52,8 @@ class BCELoss(_Loss):
 
 
 class BCEWithLogitsLoss(_Loss):
+    """The module form of ``F.binary_cross_entropy_with_logits`` (logits; stable for large ones)."""
+
     def __init__(self, weight=None, reduction="mean", pos_weight=None):
         super().__init__(reduction)
         self.weight = weight
@@ -57,10 +65,14 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class MSELoss(_Loss):
+    """The module form of ``F.mse_loss``: the mean (or sum) of squared differences."""
+
     def forward(self, input, target):  # noqa: A002
         return F.mse_loss(input, target, self.reduction)
 
 
 class L1Loss(_Loss):
+    """The module form of ``F.l1_loss``: the mean (or sum) of absolute differences."""
+
     def forward(self, input, target):  # noqa: A002
         return F.l1_loss(input, target, self.reduction)

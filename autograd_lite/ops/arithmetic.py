@@ -126,3 +126,89 @@ def _zero_where(x, mask):
         from .pointwise import Where
         return Where.apply(~np.asarray(mask), x, _wrap(np.zeros((), x.dtype)))
     return np.where(mask, 0, x).astype(x.dtype, copy=False)
+
+# ---- public functions ---------------------------------------------------------------------
+def add(a, b):
+    """Adds ``b`` to ``a``, elementwise: ``a + b``.
+
+    The operands broadcast as numpy arrays do; each gradient is summed back to its input's
+    shape. Either operand may be a Python number or a numpy array.
+
+    Args:
+        a (Tensor): the first operand.
+        b (Tensor or number): the second operand.
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype.
+    """
+    return Add.apply(a, b)
+
+
+def sub(a, b):
+    """Subtracts ``b`` from ``a``, elementwise: ``a - b``.
+
+    The operands broadcast as numpy arrays do; each gradient is summed back to its input's
+    shape. Either operand may be a Python number or a numpy array.
+
+    Args:
+        a (Tensor): the first operand.
+        b (Tensor or number): the second operand.
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype.
+    """
+    return Sub.apply(a, b)
+
+
+def mul(a, b):
+    """Multiplies ``a`` by ``b``, elementwise: ``a * b``.
+
+    The operands broadcast as numpy arrays do; each gradient is summed back to its input's
+    shape. Either operand may be a Python number or a numpy array.
+
+    Args:
+        a (Tensor): the first operand.
+        b (Tensor or number): the second operand.
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype.
+    """
+    return Mul.apply(a, b)
+
+
+def div(a, b):
+    """Divides ``a`` by ``b`` (true division), elementwise: ``a / b``.
+
+    The operands broadcast as numpy arrays do; each gradient is summed back to its input's
+    shape. Either operand may be a Python number or a numpy array.
+
+    Args:
+        a (Tensor): the first operand.
+        b (Tensor or number): the second operand.
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype.
+    """
+    return Div.apply(a, b)
+
+
+def neg(a):
+    """The negation of ``a``, elementwise: ``-a``.
+
+    Args:
+        a (Tensor): the input.
+    """
+    return Neg.apply(a)
+
+
+def pow(a, exponent):  # noqa: A001 - mirrors torch.pow
+    """``a`` raised to ``exponent``, elementwise: ``a ** exponent``.
+
+    Either may be a tensor (they broadcast). The gradient with respect to a tensor exponent is
+    ``a ** exponent * log(a)``, defined for ``a > 0`` only.
+
+    Args:
+        a (Tensor or number): the base.
+        exponent (Tensor or number): the exponent.
+    """
+    return Pow.apply(a, exponent)

@@ -66,3 +66,21 @@ def _check_shapes(a, b):
                          f"of the first ({k_a}) must equal the "
                          f"{'only' if b.ndim == 1 else 'second-to-last'} dim of the second "
                          f"({k_b})")
+
+
+# ---- public functions ---------------------------------------------------------------------
+def matmul(a, b):
+    """Matrix product with numpy's rules, ``a @ b``.
+
+    1-D operands are treated as a row (``a``) or a column (``b``) vector and the added dim is
+    removed from the result; leading (batch) dims broadcast. Shapes that do not fit raise a
+    ``ValueError`` naming both.
+
+    Args:
+        a (Tensor): ``(..., n, k)`` or ``(k,)``.
+        b (Tensor): ``(..., k, m)`` or ``(k,)``.
+
+    Returns:
+        Tensor: ``(..., n, m)``, less the dims of 1-D operands.
+    """
+    return MatMul.apply(a, b)

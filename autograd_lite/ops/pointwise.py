@@ -8,11 +8,12 @@ import numpy as np
 
 from .. import kernels
 from ..autograd.function import NumpyFunction
-from ..tensor import _wrap, array_of
+from ..dtypes import kernel_dtype
+from ..tensor import Tensor, _wrap, array_of
 
 
 def _is_float(x):
-    return type(x) is np.ndarray and x.dtype.char in "fd"
+    return type(x) is np.ndarray and kernel_dtype(x.dtype)
 
 
 class Exp(NumpyFunction):
@@ -187,7 +188,7 @@ SMALL_TANH = 2048
 class Tanh(NumpyFunction):
     @staticmethod
     def forward(ctx, x):
-        if type(x) is np.ndarray and x.size >= SMALL_TANH and x.dtype.char in "fd":
+        if type(x) is np.ndarray and x.size >= SMALL_TANH and kernel_dtype(x.dtype):
             out = kernels.tanh(x)
         else:
             out = np.tanh(x)
@@ -273,3 +274,164 @@ class Where(NumpyFunction):
         return (None,
                 Where.apply(ctx.condition, g, zero) if need_a else None,
                 Where.apply(ctx.condition, zero, g) if need_b else None)
+
+# ---- public functions ---------------------------------------------------------------------
+def exp(x):
+    """The exponential ``e ** x``, elementwise.
+
+    Args:
+        x (Tensor): the input.
+
+    Returns:
+        Tensor: the same shape and dtype as ``x``.
+    """
+    return Exp.apply(x)
+
+
+def log(x):
+    """The natural logarithm ``ln x``, elementwise.
+
+    ``x <= 0`` gives ``-inf`` or ``nan``, as numpy does.
+
+    Args:
+        x (Tensor): the input.
+
+    Returns:
+        Tensor: the same shape and dtype as ``x``.
+    """
+    return Log.apply(x)
+
+
+def sqrt(x):
+    """The square root of ``x``, elementwise.
+
+    Args:
+        x (Tensor): the input.
+
+    Returns:
+        Tensor: the same shape and dtype as ``x``.
+    """
+    return Sqrt.apply(x)
+
+
+def abs(x):  # noqa: A001 - mirrors torch.abs
+    """The absolute value ``|x|``, elementwise.
+
+    The gradient at 0 is 0 (the sign of 0).
+
+    Args:
+        x (Tensor): the input.
+
+    Returns:
+        Tensor: the same shape and dtype as ``x``.
+    """
+    return Abs.apply(x)
+
+
+def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch's argument names
+    """Limits ``x`` to ``[min, max]``, elementwise (``clip`` is the same function).
+
+    The gradient passes where ``min <= x <= max`` (bounds included, as PyTorch) and is 0
+    elsewhere.
+
+    Args:
+        x (Tensor): the input.
+        min (number, optional): the lower bound; None for none.
+        max (number, optional): the upper bound; None for none. At least one must be given.
+    """
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    return Clamp.apply(x, min, max)
+
+
+clip = clamp
+
+
+def maximum(a, b):
+    """The larger of ``a`` and ``b``, elementwise (they broadcast).
+
+    At ties the gradient is split evenly between the two inputs.
+
+    Args:
+        a (Tensor): the first operand.
+        b (Tensor or number): the second operand.
+    """
+    return Maximum.apply(a, b)
+
+
+def minimum(a, b):
+    """The smaller of ``a`` and ``b``, elementwise (they broadcast).
+
+    At ties the gradient is split evenly between the two inputs.
+
+    Args:
+        a (Tensor): the first operand.
+        b (Tensor or number): the second operand.
+    """
+    return Minimum.apply(a, b)
+
+
+def where(condition, a, b):
+    """``a`` where ``condition`` holds, else ``b``, elementwise (all three broadcast).
+
+    Gradients flow to ``a`` where the condition is true and to ``b`` where it is false.
+
+    Args:
+        condition (Tensor): a bool tensor (a ``TypeError`` otherwise), or a bool array.
+        a (Tensor or number): values where ``condition`` is true.
+        b (Tensor or number): values where it is false.
+    """
+    condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if condition.dtype != np.bool_:
+        raise TypeError(f"where: condition must be a bool tensor, got {condition.dtype}")
+    return Where.apply(condition, a, b)
+
+
+def relu(x):
+    """The rectified linear unit ``max(x, 0)``, elementwise.
+
+    The gradient at 0 is 0.
+
+    Args:
+        x (Tensor): the input.
+
+    Returns:
+        Tensor: the same shape and dtype as ``x``.
+    """
+    return Relu.apply(x)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """The leaky rectified linear unit: ``x`` where ``x > 0``, else ``negative_slope * x``.
+
+    Args:
+        x (Tensor): the input.
+        negative_slope (float): the slope for negative inputs. Default: 0.01.
+    """
+    return LeakyRelu.apply(x, negative_slope)
+
+
+def sigmoid(x):
+    """The logistic sigmoid ``1 / (1 + exp(-x))``, elementwise.
+
+    Computed without overflow for large ``|x|`` (float32 included).
+
+    Args:
+        x (Tensor): the input.
+
+    Returns:
+        Tensor: the same shape and dtype as ``x``.
+    """
+    return Sigmoid.apply(x)
+
+
+def tanh(x):
+    """The hyperbolic tangent of ``x``, elementwise.
+
+    Args:
+        x (Tensor): the input.
+
+    Returns:
+        Tensor: the same shape and dtype as ``x``.
+    """
+    return Tanh.apply(x)

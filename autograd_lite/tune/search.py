@@ -17,9 +17,10 @@ from .callbacks import Callback, LiveProgress, wants_epochs
 from .early_stopping import MedianStoppingRule
 from .executors import (TrialTask, WorkerDied, accepts_reporter, default_threads,
                         infrastructure_failure, make_runner)
-from .result import CRASHED, FAILED, OK, SearchResult, _sort_key
+from .result import SearchResult
 from .spaces import sample_config, shrink_space, space_to_dict, validate_space
 from .storage import TrialLog, canonical_config
+from .trial import CRASHED, FAILED, OK, sort_key
 
 __all__ = ["random_search", "coarse_to_fine"]
 
@@ -310,7 +311,7 @@ def coarse_to_fine(objective, space, rounds, n_trials, keep_top, seed=None, exec
         for r, n in enumerate(counts):
             if r > 0:
                 finished = sorted((t for t in all_trials if t.status == OK),
-                                  key=lambda t: _sort_key(t, session.maximize))
+                                  key=lambda t: sort_key(t, session.maximize))
                 top = finished[:keep_top]
                 current = shrink_space(current, [t.config for t in top], margin)
             spaces.append(current)

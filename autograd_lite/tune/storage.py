@@ -16,7 +16,7 @@ import json
 import os
 import warnings
 
-from .result import Trial
+from .trial import Trial
 
 __all__ = ["TrialLog", "canonical_config", "to_jsonable"]
 

@@ -1,11 +1,11 @@
-"""No differentiable op without a registry entry, and every public name API.md promises exists."""
+"""No differentiable op without a registry entry, and every public name in docs/api/ exists."""
 import numpy as np
 
 import autograd_lite as al
 from autograd_lite.autograd import Function
 from autograd_lite.testing import materialize, registered_ops
 
-# API.md, "Tensors": the functions and methods (each both t.f and al.f where PyTorch has both)
+# docs/api/ops.md: the functions and methods (each both t.f and al.f where PyTorch has both)
 API_TENSOR_OPS = """sum mean var std max min argmax argmin exp log sqrt pow abs clamp clip maximum minimum
 where relu sigmoid tensor tanh softmax log_softmax logsumexp matmul reshape view flatten transpose
 permute squeeze unsqueeze expand broadcast_to cat stack split chunk""".split()
