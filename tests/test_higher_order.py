@@ -4,7 +4,7 @@ import pytest
 
 import autograd_lite as al
 import autograd_lite.nn.functional as F
-from autograd_lite.autograd import Function, NumpyFunction
+from autograd_lite.autograd import NumpyFunction
 from cube_op import Cube
 
 

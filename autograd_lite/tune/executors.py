@@ -26,7 +26,7 @@ import traceback as traceback_mod
 from dataclasses import dataclass
 
 from .reporter import Reporter, TrialPruned
-from .trial import CRASHED, FAILED, OK, PRUNED, Trial
+from .trial import FAILED, OK, PRUNED, Trial
 from .storage import to_jsonable
 from .thread_limits import limit_threads, set_thread_env, worker_initializer
 
