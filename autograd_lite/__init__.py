@@ -12,6 +12,7 @@ from .ops import (abs, argmax, argmin, broadcast_to, cat, chunk, clamp, clip, ex
                   flatten, log, log_softmax, logsumexp, matmul, max, maximum, mean, min, minimum,
                   permute, pow, relu, reshape, sigmoid, softmax, split, sqrt, squeeze, stack, std,
                   sum, tanh, transpose, unsqueeze, var, view, where)
+from .ops.elementwise_math import *  # noqa: F401,F403,A004
 from .random import get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
 from .threads import get_num_threads, set_num_threads

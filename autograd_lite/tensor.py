@@ -376,6 +376,139 @@ class Tensor:
     def all(self):
         return _wrap(np.asarray(self.data.all()))
 
+    # ---- elementwise math (ops/elementwise_math.py): one-line methods calling the functions ----
+    def sin(self):
+        return ops.elementwise_math.sin(self)
+
+    def cos(self):
+        return ops.elementwise_math.cos(self)
+
+    def tan(self):
+        return ops.elementwise_math.tan(self)
+
+    def asin(self):
+        return ops.elementwise_math.asin(self)
+
+    def acos(self):
+        return ops.elementwise_math.acos(self)
+
+    def atan(self):
+        return ops.elementwise_math.atan(self)
+
+    def sinh(self):
+        return ops.elementwise_math.sinh(self)
+
+    def cosh(self):
+        return ops.elementwise_math.cosh(self)
+
+    def erf(self):
+        return ops.elementwise_math.erf(self)
+
+    def exp2(self):
+        return ops.elementwise_math.exp2(self)
+
+    def expm1(self):
+        return ops.elementwise_math.expm1(self)
+
+    def log2(self):
+        return ops.elementwise_math.log2(self)
+
+    def log10(self):
+        return ops.elementwise_math.log10(self)
+
+    def log1p(self):
+        return ops.elementwise_math.log1p(self)
+
+    def reciprocal(self):
+        return ops.elementwise_math.reciprocal(self)
+
+    def rsqrt(self):
+        return ops.elementwise_math.rsqrt(self)
+
+    def square(self):
+        return ops.elementwise_math.square(self)
+
+    def sign(self):
+        return ops.elementwise_math.sign(self)
+
+    def floor(self):
+        return ops.elementwise_math.floor(self)
+
+    def ceil(self):
+        return ops.elementwise_math.ceil(self)
+
+    def trunc(self):
+        return ops.elementwise_math.trunc(self)
+
+    def frac(self):
+        return ops.elementwise_math.frac(self)
+
+    def isnan(self):
+        return ops.elementwise_math.isnan(self)
+
+    def isinf(self):
+        return ops.elementwise_math.isinf(self)
+
+    def isfinite(self):
+        return ops.elementwise_math.isfinite(self)
+
+    def round(self, *, decimals=0):
+        return ops.elementwise_math.round(self, decimals=decimals)
+
+    def atan2(self, other):
+        return ops.elementwise_math.atan2(self, other)
+
+    def fmod(self, other):
+        return ops.elementwise_math.fmod(self, other)
+
+    def remainder(self, other):
+        return ops.elementwise_math.remainder(self, other)
+
+    def floor_divide(self, other):
+        return ops.elementwise_math.floor_divide(self, other)
+
+    def lerp(self, end, weight):
+        return ops.elementwise_math.lerp(self, end, weight)
+
+    def logaddexp(self, other):
+        return ops.elementwise_math.logaddexp(self, other)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return ops.elementwise_math.nan_to_num(self, nan, posinf, neginf)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.elementwise_math.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.elementwise_math.allclose(self, other, rtol, atol, equal_nan)
+
+    def add(self, other, *, alpha=1):
+        return ops.elementwise_math.add(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return ops.elementwise_math.sub(self, other, alpha=alpha)
+
+    def mul(self, other):
+        return ops.elementwise_math.mul(self, other)
+
+    def div(self, other, *, rounding_mode=None):
+        return ops.elementwise_math.div(self, other, rounding_mode=rounding_mode)
+
+    arcsin, arccos, arctan, arctan2, fix = asin, acos, atan, atan2, trunc
+    subtract, multiply, divide, true_divide = sub, mul, div, div
+
+    def __mod__(self, other):
+        return ops.elementwise_math.remainder(self, other)
+
+    def __rmod__(self, other):
+        return ops.elementwise_math.remainder(other, self)
+
+    def __floordiv__(self, other):
+        return ops.elementwise_math.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return ops.elementwise_math.floor_divide(other, self)
+
 
 def _init(t, array, version):
     t.data = array

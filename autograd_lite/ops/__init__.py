@@ -19,6 +19,7 @@ from .pointwise import (Abs, Clamp, Exp, LeakyRelu, Log, Maximum, Minimum, Relu,
 from .reductions import Logsumexp, MaxAll, MaxDim, Mean, Std, Sum, Var, sum_to_shape
 from .shape import BroadcastTo, Cast, Cat, Clone, Permute, Reshape, Split
 from .softmax import LogSoftmax, Softmax
+from .elementwise_math import *  # noqa: F401,F403,E402
 
 #: tuple(range(n)) for small n: "every dim", without building the tuple on each call
 _ALL_DIMS = tuple(tuple(range(n)) for n in range(8))
