@@ -634,14 +634,19 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A0
 
 
 # ---- arithmetic with PyTorch's keywords ---------------------------------------------------------
+def _scaled(other, alpha):
+    """alpha·other; a Python number stays a Python number (so it does not raise the dtype)."""
+    return Mul.apply(other, alpha) if isinstance(other, (Tensor, np.ndarray)) else other * alpha
+
+
 def add(input, other, *, alpha=1):  # noqa: A002
     """input + alpha·other."""
-    return Add.apply(input, other if alpha == 1 else Mul.apply(other, alpha))
+    return Add.apply(input, other if alpha == 1 else _scaled(other, alpha))
 
 
 def sub(input, other, *, alpha=1):  # noqa: A002
     """input − alpha·other."""
-    return Sub.apply(input, other if alpha == 1 else Mul.apply(other, alpha))
+    return Sub.apply(input, other if alpha == 1 else _scaled(other, alpha))
 
 
 subtract = sub
