@@ -70,6 +70,14 @@ def _float_only(x, op):
                                   f"(use a floating-point tensor, as PyTorch requires)")
 
 
+def _quiet(forward):
+    """Outside an op's domain the result is nan or ±inf without a numpy warning, as PyTorch."""
+    def run(ctx, *args):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return forward(ctx, *args)
+    return run
+
+
 def _zeros_like(g):
     """A zero gradient that is still a function of ``g`` (so higher orders see 0, not None)."""
     return g * 0.0
@@ -115,6 +123,7 @@ class Tan(NumpyFunction):
 
 class Asin(NumpyFunction):
     @staticmethod
+    @_quiet
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.arcsin(x)
@@ -127,6 +136,7 @@ class Asin(NumpyFunction):
 
 class Acos(NumpyFunction):
     @staticmethod
+    @_quiet
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.arccos(x)
@@ -238,6 +248,7 @@ class Expm1(NumpyFunction):
 
 class Log2(NumpyFunction):
     @staticmethod
+    @_quiet
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.log2(x)
@@ -250,6 +261,7 @@ class Log2(NumpyFunction):
 
 class Log10(NumpyFunction):
     @staticmethod
+    @_quiet
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.log10(x)
@@ -262,6 +274,7 @@ class Log10(NumpyFunction):
 
 class Log1p(NumpyFunction):
     @staticmethod
+    @_quiet
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.log1p(x)
@@ -274,6 +287,7 @@ class Log1p(NumpyFunction):
 
 class Reciprocal(NumpyFunction):
     @staticmethod
+    @_quiet
     def forward(ctx, x):
         out = np.reciprocal(x)
         ctx.save_for_backward(out)
@@ -287,6 +301,7 @@ class Reciprocal(NumpyFunction):
 
 class Rsqrt(NumpyFunction):
     @staticmethod
+    @_quiet
     def forward(ctx, x):
         out = 1 / np.sqrt(x)
         ctx.save_for_backward(out)
@@ -382,6 +397,7 @@ class Fmod(NumpyFunction):
     """a − trunc(a/b)·b (the sign of the dividend). d/da = 1, d/db = −trunc(a/b)."""
 
     @staticmethod
+    @_quiet
     def forward(ctx, a, b):
         ctx.quotient = np.trunc(np.divide(a, b)) if ctx.needs_input_grad[1] else None
         return np.fmod(a, b)
@@ -397,6 +413,7 @@ class Remainder(NumpyFunction):
     """a − floor(a/b)·b (the sign of the divisor, Python's %). d/da = 1, d/db = −floor(a/b)."""
 
     @staticmethod
+    @_quiet
     def forward(ctx, a, b):
         ctx.quotient = np.floor_divide(a, b) if ctx.needs_input_grad[1] else None
         return np.remainder(a, b)
@@ -413,6 +430,7 @@ class RoundedDiv(NumpyFunction):
     gradients are 0 (PyTorch's rule for ``div(..., rounding_mode=...)``)."""
 
     @staticmethod
+    @_quiet
     def forward(ctx, a, b, mode):
         if mode == "floor":
             return np.floor_divide(a, b)
