@@ -12,10 +12,12 @@ from .dtypes import (bool, double, float, float16, float32, float64, get_default
                      set_default_dtype, uint8)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradcheck_report, gradgradcheck
+from .ops import (add, div, divide, mul, multiply, sub, subtract, true_divide)  # noqa: A004
 from .ops import (abs, argmax, argmin, broadcast_to, cat, chunk, clamp, clip, exp, expand,  # noqa: A004
                   flatten, log, log_softmax, logsumexp, matmul, max, maximum, mean, min, minimum,
                   permute, pow, relu, reshape, sigmoid, softmax, split, sqrt, squeeze, stack, std,
                   sum, tanh, transpose, unsqueeze, var, view, where)
+from .ops.elementwise_math import *  # noqa: F401,F403,A004
 from .random import get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
 from .threads import get_num_threads, set_num_threads
@@ -36,6 +38,7 @@ __all__ = [
     "int64", "long", "uint8", "bool", "get_default_dtype", "set_default_dtype", "promote_types",
     "result_type",
     # ops
+    "add", "sub", "mul", "div", "subtract", "multiply", "divide", "true_divide",
     "abs", "argmax", "argmin", "broadcast_to", "cat", "chunk", "clamp", "clip", "exp", "expand",
     "flatten", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min",
     "minimum", "permute", "pow", "relu", "reshape", "sigmoid", "softmax", "split", "sqrt",

@@ -455,6 +455,139 @@ class Tensor:
     def all(self):
         return _wrap(np.asarray(self.data.all()))
 
+    # ---- elementwise math (ops/elementwise_math.py): one-line methods calling the functions ----
+    def sin(self):
+        return ops.sin(self)
+
+    def cos(self):
+        return ops.cos(self)
+
+    def tan(self):
+        return ops.tan(self)
+
+    def asin(self):
+        return ops.asin(self)
+
+    def acos(self):
+        return ops.acos(self)
+
+    def atan(self):
+        return ops.atan(self)
+
+    def sinh(self):
+        return ops.sinh(self)
+
+    def cosh(self):
+        return ops.cosh(self)
+
+    def erf(self):
+        return ops.erf(self)
+
+    def exp2(self):
+        return ops.exp2(self)
+
+    def expm1(self):
+        return ops.expm1(self)
+
+    def log2(self):
+        return ops.log2(self)
+
+    def log10(self):
+        return ops.log10(self)
+
+    def log1p(self):
+        return ops.log1p(self)
+
+    def reciprocal(self):
+        return ops.reciprocal(self)
+
+    def rsqrt(self):
+        return ops.rsqrt(self)
+
+    def square(self):
+        return ops.square(self)
+
+    def sign(self):
+        return ops.sign(self)
+
+    def floor(self):
+        return ops.floor(self)
+
+    def ceil(self):
+        return ops.ceil(self)
+
+    def trunc(self):
+        return ops.trunc(self)
+
+    def frac(self):
+        return ops.frac(self)
+
+    def isnan(self):
+        return ops.isnan(self)
+
+    def isinf(self):
+        return ops.isinf(self)
+
+    def isfinite(self):
+        return ops.isfinite(self)
+
+    def round(self, *, decimals=0):
+        return ops.round(self, decimals=decimals)
+
+    def atan2(self, other):
+        return ops.atan2(self, other)
+
+    def fmod(self, other):
+        return ops.fmod(self, other)
+
+    def remainder(self, other):
+        return ops.remainder(self, other)
+
+    def floor_divide(self, other):
+        return ops.floor_divide(self, other)
+
+    def lerp(self, end, weight):
+        return ops.lerp(self, end, weight)
+
+    def logaddexp(self, other):
+        return ops.logaddexp(self, other)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return ops.nan_to_num(self, nan, posinf, neginf)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.allclose(self, other, rtol, atol, equal_nan)
+
+    def add(self, other, *, alpha=1):
+        return ops.add(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return ops.sub(self, other, alpha=alpha)
+
+    def mul(self, other):
+        return ops.mul(self, other)
+
+    def div(self, other, *, rounding_mode=None):
+        return ops.div(self, other, rounding_mode=rounding_mode)
+
+    arcsin, arccos, arctan, arctan2, fix = asin, acos, atan, atan2, trunc
+    subtract, multiply, divide, true_divide = sub, mul, div, div
+
+    def __mod__(self, other):
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return ops.remainder(other, self)
+
+    def __floordiv__(self, other):
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return ops.floor_divide(other, self)
+
 
 def _to_arguments(args, kwargs, who):
     """(dtype or None, copy) from ``Tensor.to``/``Module.to``'s positional and keyword forms;

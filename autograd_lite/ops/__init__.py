@@ -13,11 +13,14 @@ This file is only the package's face. Each public function lives in the module o
 ``indexing``        getitem and the index preparation that setitem_ shares
 ``comparison``      lt, le, gt, ge, eq, ne (not differentiable)
 ``inplace``         add_, sub_, mul_, div_, fill_, copy_, setitem_
+``elementwise_math``  sin, cos, ..., erf, exp2, log1p, floor, fmod, remainder, lerp, isnan, ...
 ``nn_ops``          the Functions behind ``nn.functional``: Linear, BatchNorm, Dropout, losses
 ==================  =====================================================================
 """
 from ._dims import normalize_dim, normalize_dims
-from .arithmetic import Add, Div, Mul, Neg, Pow, Sub, add, div, mul, neg, pow, sub  # noqa: A004
+from . import elementwise_math
+from .arithmetic import (Add, Div, Mul, Neg, Pow, Sub, add, div, divide, mul,  # noqa: A004
+                         multiply, neg, pow, sub, subtract, true_divide)
 from .comparison import eq, ge, gt, le, lt, ne
 from .indexing import GetItem, GetItemView, getitem, is_basic
 from .inplace import add_, copy_, div_, fill_, mul_, setitem_, sub_
@@ -32,11 +35,13 @@ from .shape import (BroadcastTo, Cast, Cat, Clone, Permute, Reshape, Split, as_t
                     broadcast_to, cat, chunk, clone, expand, flatten, permute, reshape, split,
                     squeeze, stack, transpose, unsqueeze, view)
 from .softmax import LogSoftmax, Softmax, log_softmax, softmax
+from .elementwise_math import *  # noqa: F401,F403,E402 (its own __all__, added below)
 
 __all__ = [
     # arithmetic and linalg
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "MatMul",
-    "add", "sub", "mul", "div", "neg", "pow", "matmul",
+    "add", "sub", "mul", "div", "neg", "pow", "matmul", "subtract", "multiply", "divide",
+    "true_divide",
     # pointwise
     "Exp", "Log", "Sqrt", "Abs", "Clamp", "Maximum", "Minimum", "Where", "Relu", "LeakyRelu",
     "Sigmoid", "Tanh",
@@ -58,3 +63,4 @@ __all__ = [
     # dims
     "normalize_dim", "normalize_dims",
 ]
+__all__ += elementwise_math.__all__  # trig, exp/log family, rounding, fmod/remainder, predicates

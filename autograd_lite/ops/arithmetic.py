@@ -128,8 +128,8 @@ def _zero_where(x, mask):
     return np.where(mask, 0, x).astype(x.dtype, copy=False)
 
 # ---- public functions ---------------------------------------------------------------------
-def add(a, b):
-    """Adds ``b`` to ``a``, elementwise: ``a + b``.
+def add(a, b, *, alpha=1):
+    """Adds ``alpha * b`` to ``a``, elementwise: ``a + alpha * b`` (``a + b`` by default).
 
     The operands broadcast as numpy arrays do; each gradient is summed back to its input's
     shape. Either operand may be a Python number or a numpy array.
@@ -137,15 +137,16 @@ def add(a, b):
     Args:
         a (Tensor): the first operand.
         b (Tensor or number): the second operand.
+        alpha (number): the multiplier of ``b``. Default: 1.
 
     Returns:
         Tensor: the broadcast shape, in the promoted dtype.
     """
-    return Add.apply(a, b)
+    return Add.apply(a, b if alpha == 1 else _scaled(b, alpha))
 
 
-def sub(a, b):
-    """Subtracts ``b`` from ``a``, elementwise: ``a - b``.
+def sub(a, b, *, alpha=1):
+    """Subtracts ``alpha * b`` from ``a``, elementwise: ``a - alpha * b``.
 
     The operands broadcast as numpy arrays do; each gradient is summed back to its input's
     shape. Either operand may be a Python number or a numpy array.
@@ -153,11 +154,17 @@ def sub(a, b):
     Args:
         a (Tensor): the first operand.
         b (Tensor or number): the second operand.
+        alpha (number): the multiplier of ``b``. Default: 1.
 
     Returns:
         Tensor: the broadcast shape, in the promoted dtype.
     """
-    return Sub.apply(a, b)
+    return Sub.apply(a, b if alpha == 1 else _scaled(b, alpha))
+
+
+def _scaled(b, alpha):
+    """alpha·b; a Python number stays a Python number (so it does not raise the dtype)."""
+    return Mul.apply(b, alpha) if isinstance(b, (Tensor, np.ndarray)) else b * alpha
 
 
 def mul(a, b):
@@ -176,8 +183,8 @@ def mul(a, b):
     return Mul.apply(a, b)
 
 
-def div(a, b):
-    """Divides ``a`` by ``b`` (true division), elementwise: ``a / b``.
+def div(a, b, *, rounding_mode=None):
+    """Divides ``a`` by ``b``, elementwise: ``a / b``.
 
     The operands broadcast as numpy arrays do; each gradient is summed back to its input's
     shape. Either operand may be a Python number or a numpy array.
@@ -185,11 +192,25 @@ def div(a, b):
     Args:
         a (Tensor): the first operand.
         b (Tensor or number): the second operand.
+        rounding_mode (str, optional): None (true division, the default), "trunc" (rounded
+            toward zero) or "floor" (rounded down, as ``//``); rounded results have a zero
+            gradient, and integer operands stay integers.
 
     Returns:
         Tensor: the broadcast shape, in the promoted dtype.
     """
+    if rounding_mode is None:
+        return Div.apply(a, b)
+    from .elementwise_math import rounded_div  # it builds on this module
+    return rounded_div(a, b, rounding_mode)
+
+
+def true_divide(a, b):
+    """``a / b``, always true division (``div`` without a rounding mode)."""
     return Div.apply(a, b)
+
+
+subtract, multiply, divide = sub, mul, div
 
 
 def neg(a):

@@ -9,15 +9,22 @@ from autograd_lite.testing import materialize, registered_ops
 API_TENSOR_OPS = """sum mean var std max min argmax argmin exp log sqrt pow abs clamp clip maximum minimum
 where relu sigmoid tensor tanh softmax log_softmax logsumexp matmul reshape view flatten transpose
 permute squeeze unsqueeze expand broadcast_to cat stack split chunk""".split()
+# API.md, "Tensors, second edition", Pointwise (function and method each)
+API_POINTWISE_OPS = """sin cos tan asin acos atan atan2 sinh cosh erf exp2 expm1 log2 log10 log1p
+reciprocal rsqrt square sign floor ceil round trunc frac fmod remainder floor_divide lerp logaddexp
+nan_to_num isnan isinf isfinite isclose allclose mul add sub div""".split()
+API_TENSOR_OPS += API_POINTWISE_OPS
 METHOD_ONLY = {"expand"}
 FUNCTION_ONLY = {"cat", "stack", "tensor"}
-NOT_DIFFERENTIABLE = {"argmax", "argmin", "tensor"}
+NOT_DIFFERENTIABLE = {"argmax", "argmin", "tensor", "isnan", "isinf", "isfinite", "isclose",
+                      "allclose"}
 API_NAMES = """Tensor tensor from_numpy zeros ones empty full zeros_like ones_like arange eye rand randn
 manual_seed float32 float64 int64 bool set_default_dtype no_grad enable_grad is_grad_enabled
 gradcheck gradcheck_report gradgradcheck GradcheckError set_num_threads get_num_threads""".split()
 TENSOR_ATTRIBUTES = """shape ndim dtype size numel requires_grad grad is_leaf T numpy item tolist
 detach clone astype to float double requires_grad_ backward __array__""".split()
-OPERATORS = "__add__ __sub__ __mul__ __truediv__ __pow__ __matmul__ __neg__ __abs__ __getitem__".split()
+OPERATORS = """__add__ __sub__ __mul__ __truediv__ __pow__ __matmul__ __neg__ __abs__ __getitem__
+__mod__ __rmod__ __floordiv__ __rfloordiv__""".split()
 
 
 def _builtin_functions():
