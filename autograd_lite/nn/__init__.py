@@ -4,13 +4,13 @@ from .activation import (ELU, GELU, Flatten, Hardtanh, Identity, LeakyReLU, LogS
                          ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softplus, Tanh, Unflatten)
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .containers import ModuleDict, ModuleList, Sequential
+from .distance import CosineSimilarity
 from .dropout import Dropout
 from .linear import Linear
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .distance import CosineSimilarity
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss,
+                   MSELoss, NLLLoss, SmoothL1Loss)
 from .module import Module, Parameter
 from .normalization import GroupNorm, LayerNorm
-from .robust_losses import HuberLoss, KLDivLoss, SmoothL1Loss
 from .sparse import Embedding
 
 __all__ = ["Module", "Parameter", "Sequential", "ModuleList", "ModuleDict", "Linear", "ReLU",

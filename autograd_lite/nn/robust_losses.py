@@ -1,12 +1,12 @@
 """Regression losses with a quadratic core (``smooth_l1_loss``, ``huber_loss``) and the
-Kullback–Leibler divergence ``kl_div``, composed from public ops, with their modules."""
+Kullback–Leibler divergence ``kl_div``, composed from public ops (their modules are in
+nn/loss.py)."""
 import numpy as np
 
 from .. import ops
 from ..tensor import Tensor
-from .module import Module
 
-__all__ = ["smooth_l1_loss", "huber_loss", "kl_div", "SmoothL1Loss", "HuberLoss", "KLDivLoss"]
+__all__ = ["smooth_l1_loss", "huber_loss", "kl_div"]
 
 
 def _pair(input, target, who):
@@ -86,39 +86,3 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
         batch = x.shape[0] if x.ndim else 1
         return loss.sum() / float(batch)
     return _reduce(loss, reduction)
-
-
-class _Loss(Module):
-    def extra_repr(self):
-        return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
-
-
-class SmoothL1Loss(_Loss):
-    def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
-        super().__init__()
-        self.reduction = _reduction(size_average, reduce, reduction, "SmoothL1Loss")
-        self.beta = beta
-
-    def forward(self, input, target):  # noqa: A002
-        return smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
-
-
-class HuberLoss(_Loss):
-    def __init__(self, reduction="mean", delta=1.0):
-        super().__init__()
-        self.reduction = _reduction(None, None, reduction, "HuberLoss")
-        self.delta = delta
-
-    def forward(self, input, target):  # noqa: A002
-        return huber_loss(input, target, reduction=self.reduction, delta=self.delta)
-
-
-class KLDivLoss(_Loss):
-    def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
-        super().__init__()
-        self.reduction = _reduction(size_average, reduce, reduction, "KLDivLoss",
-                                    ("none", "mean", "sum", "batchmean"))
-        self.log_target = log_target
-
-    def forward(self, input, target):  # noqa: A002
-        return kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
