@@ -12,7 +12,11 @@ from ..tensor import Tensor, mark_modified
 
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
            "dropout", "batch_norm", "cross_entropy", "nll_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "mse_loss", "l1_loss", "flatten"]
+           "binary_cross_entropy_with_logits", "mse_loss", "l1_loss", "flatten",
+           # second edition (issue 12), from the modules imported at the end of this file
+           "layer_norm", "group_norm", "embedding", "one_hot", "normalize", "cosine_similarity",
+           "gelu", "silu", "elu", "softplus", "mish", "hardtanh", "relu6", "smooth_l1_loss",
+           "huber_loss", "kl_div", "scaled_dot_product_attention"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -356,3 +360,12 @@ def l1_loss(input, target, reduction="mean"):  # noqa: A002
     target = _tensor(target, "l1_loss", "target", like=input)
     _check_same_shape(input, target, "l1_loss")
     return _reduce(ops.abs(input - target), reduction)
+
+
+# ---- second edition (issue 12): composed from public ops in their own modules --------------
+from ._activations import elu, gelu, hardtanh, mish, relu6, silu, softplus  # noqa: E402
+from .attention import scaled_dot_product_attention  # noqa: E402
+from .distance import cosine_similarity, normalize  # noqa: E402
+from .normalization import group_norm, layer_norm  # noqa: E402
+from .robust_losses import huber_loss, kl_div, smooth_l1_loss  # noqa: E402
+from .sparse import embedding, one_hot  # noqa: E402

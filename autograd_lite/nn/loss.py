@@ -2,6 +2,7 @@
 ``nn.functional``."""
 from . import functional as F
 from .module import Module
+from .robust_losses import _reduction
 
 
 class _Loss(Module):
@@ -76,3 +77,34 @@ class L1Loss(_Loss):
 
     def forward(self, input, target):  # noqa: A002
         return F.l1_loss(input, target, self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
+        super().__init__(_reduction(size_average, reduce, reduction, "SmoothL1Loss"))
+        self.beta = beta
+
+    def forward(self, input, target):  # noqa: A002
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    def __init__(self, reduction="mean", delta=1.0):
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input, target):  # noqa: A002
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class KLDivLoss(_Loss):
+    """reduction may also be "batchmean" (the sum divided by the batch size)."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
+        Module.__init__(self)
+        self.reduction = _reduction(size_average, reduce, reduction, "KLDivLoss",
+                                    ("none", "mean", "sum", "batchmean"))
+        self.log_target = log_target
+
+    def forward(self, input, target):  # noqa: A002
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
