@@ -147,3 +147,77 @@ def test_dataloader_generator_seeds_the_shuffle():
         orders.append([b[0].tolist() for b in DataLoader(ds, batch_size=5, shuffle=True,
                                                         generator=g)])
     assert orders[0] == orders[1]
+
+
+# ---- type promotion in arithmetic ---------------------------------------------------------------
+PROMOTION_CASES = {
+    "float32 + int64 tensor": lambda m: m.ones(3) + m.ones(3, dtype=m.int64),
+    "float32 + 0-d float64": lambda m: m.ones(3) + m.tensor(2.0, dtype=m.float64),
+    "int + 0.5": lambda m: m.tensor([1, 2]) + 0.5,
+    "int / int": lambda m: m.tensor([1, 2]) / m.tensor([2, 2]),
+    "0.7 ** int": lambda m: 0.7 ** m.tensor([1, 2]),
+    "int ** 2": lambda m: m.tensor([1, 2]) ** 2,
+    "bool + 1": lambda m: m.tensor([True]) + 1,
+    "int32 * 3": lambda m: m.tensor([1, 2], dtype=m.int32) * 3,
+    "float16 * 2.5": lambda m: m.ones(2, dtype=m.float16) * 2.5,
+    "int - 0-d float64": lambda m: m.tensor([1, 2]) - m.tensor(1.5, dtype=m.float64),
+    "int8 + uint8": lambda m: m.tensor([1], dtype=m.int8) + m.tensor([2], dtype=m.uint8),
+}
+EXPECTED_DTYPES = {
+    "float32 + int64 tensor": al.float32, "float32 + 0-d float64": al.float32,
+    "int + 0.5": al.float32, "int / int": al.float32, "0.7 ** int": al.float32,
+    "int ** 2": al.int64, "bool + 1": al.int64, "int32 * 3": al.int32,
+    "float16 * 2.5": al.float16, "int - 0-d float64": al.float64, "int8 + uint8": al.int16,
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROMOTION_CASES))
+def test_arithmetic_promotes_as_pytorch(case):
+    assert PROMOTION_CASES[case](al).dtype == EXPECTED_DTYPES[case]
+
+
+@pytest.mark.parametrize("case", sorted(PROMOTION_CASES))
+def test_arithmetic_promotion_matches_torch(case):
+    torch = pytest.importorskip("torch", reason="torch not installed: cross-check skipped")
+    ours, theirs = PROMOTION_CASES[case](al), PROMOTION_CASES[case](torch)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_allclose(ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64))
+
+
+def test_a_promoted_operand_that_requires_grad_gets_its_gradient_in_its_own_dtype():
+    x = al.ones(3, requires_grad=True)
+    s = al.tensor(2.0, dtype=al.float64, requires_grad=True)
+    loss = (x * s).sum()
+    loss.backward()
+    assert loss.dtype == al.float32
+    assert x.grad.dtype == al.float32 and s.grad.dtype == al.float64 and s.grad.item() == 3.0
+
+
+def test_a_float32_layer_refuses_float64_input():
+    layer = al.nn.Linear(3, 2)
+    with pytest.raises(RuntimeError, match="float64 but the weight is float32"):
+        layer(al.ones(4, 3, dtype=al.float64))
+    with pytest.raises(RuntimeError, match="same dtype"):
+        al.ones(2, 2) @ al.ones(2, 2, dtype=al.float64)
+    assert layer.double()(al.ones(4, 3, dtype=al.float64)).dtype == al.float64
+
+
+# ---- exception classes ----------------------------------------------------------------------------
+@pytest.mark.parametrize("bad", [
+    lambda: al.ones(2, 3) @ al.ones(2, 3),
+    lambda: al.ones(6).reshape(4, 2),
+    lambda: al.ones(2, 3).permute(0),
+    lambda: al.cat([al.ones(2, 3), al.ones(2, 4)]),
+    lambda: al.ones(3) + al.ones(4),
+    lambda: al.ones(2, 3).expand(3, 3),
+], ids=["matmul", "reshape", "permute", "cat", "broadcast", "expand"])
+def test_shape_errors_are_runtime_errors_and_still_value_errors(bad):
+    with pytest.raises(RuntimeError) as caught:
+        bad()
+    assert isinstance(caught.value, ValueError)
+    assert "shape" in str(caught.value) or "dims" in str(caught.value)
+
+
+def test_dim_out_of_range_is_an_index_error():
+    with pytest.raises(IndexError, match="out of range"):
+        al.ones(2, 3).sum(2)

@@ -32,6 +32,7 @@ import traceback
 import numpy as np
 
 from .. import grad_mode
+from ..errors import OpError
 from ..tensor import Tensor, _wrap
 from . import anomaly
 
@@ -372,12 +373,15 @@ _new = object.__new__
 
 
 def _named_error(cls, error, args):
-    """The same exception with the op's name and the input shapes in front, once."""
+    """The same exception with the op's name and the input shapes in front, once; numpy's
+    ValueError for shapes that do not broadcast becomes an ``OpError`` (PyTorch's
+    RuntimeError, still a ValueError)."""
     message = str(error)
+    kind = OpError if type(error) is ValueError else type(error)
     if message.startswith(cls.op_name() + ":"):
-        return error
+        return error if kind is type(error) else kind(message)
     shapes = ", ".join(str(a.shape) for a in args if isinstance(a, Tensor))
-    return type(error)(f"{cls.op_name()}: {message} (input shapes: {shapes})")
+    return kind(f"{cls.op_name()}: {message} (input shapes: {shapes})")
 
 
 def _as_output(r):

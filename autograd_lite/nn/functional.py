@@ -7,6 +7,7 @@ call it from ``autograd_lite.ops.nn_ops``; the rest compose public ops. Losses t
 import numpy as np
 
 from .. import ops, random
+from ..errors import OpError
 from ..ops import nn_ops as fused
 from ..tensor import Tensor, mark_modified
 
@@ -61,20 +62,25 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
     if isinstance(weight, Tensor):
         # the common case (a layer's parameters), checked on the arrays in one test
         x, w = input.data, weight.data
-        if (w.ndim == 2 and x.ndim != 0 and x.shape[-1] == w.shape[1]
+        if (w.ndim == 2 and x.ndim != 0 and x.shape[-1] == w.shape[1] and x.dtype is w.dtype
                 and (bias is None or (isinstance(bias, Tensor)
                                       and bias.data.shape == (w.shape[0],)))):
             return fused.Linear.apply(input, weight, bias)
     if weight.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape "
-                         f"{tuple(weight.shape)}")
+        raise OpError(f"linear: weight must be 2-D (out_features, in_features), got shape "
+                      f"{tuple(weight.shape)}")
     if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {tuple(input.shape)} does not match weight of "
-                         f"shape {tuple(weight.shape)} (the input's last dim must be "
-                         f"in_features = {weight.shape[1]})")
+        raise OpError(f"linear: input of shape {tuple(input.shape)} does not match weight of "
+                      f"shape {tuple(weight.shape)} (the input's last dim must be "
+                      f"in_features = {weight.shape[1]})")
     if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-        raise ValueError(f"linear: bias of shape {tuple(bias.shape)} does not match weight of "
-                         f"shape {tuple(weight.shape)} (expected ({weight.shape[0]},))")
+        raise OpError(f"linear: bias of shape {tuple(bias.shape)} does not match weight of "
+                      f"shape {tuple(weight.shape)} (expected ({weight.shape[0]},))")
+    if input.dtype != weight.dtype:
+        # PyTorch refuses instead of promoting; a float64 batch into a float32 layer would
+        # otherwise compute (and train) in float64 without a word
+        raise OpError(f"linear: input is {input.dtype} but the weight is {weight.dtype}; convert "
+                      f"one of them (x.float(), or model.double())")
     return fused.Linear.apply(input, weight, bias)
 
 

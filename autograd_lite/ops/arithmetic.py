@@ -1,8 +1,10 @@
 """+ - * / ** and negation. Gradients may keep the broadcast shape: the engine sums them back."""
 import numpy as np
 
+from .. import dtypes
 from ..autograd.function import NumpyFunction
 from ..tensor import Tensor, _wrap, array_of
+from .shape import Cast
 
 
 class Add(NumpyFunction):
@@ -142,6 +144,7 @@ def add(a, b, *, alpha=1):
     Returns:
         Tensor: the broadcast shape, in the promoted dtype.
     """
+    a, b = promote_operands(a, b)
     return Add.apply(a, b if alpha == 1 else _scaled(b, alpha))
 
 
@@ -159,7 +162,44 @@ def sub(a, b, *, alpha=1):
     Returns:
         Tensor: the broadcast shape, in the promoted dtype.
     """
+    a, b = promote_operands(a, b)
     return Sub.apply(a, b if alpha == 1 else _scaled(b, alpha))
+
+
+def promote_operands(a, b, true_division=False):
+    """(a, b) converted to the dtype PyTorch's promotion gives them (``dtypes.result_type``:
+    ``float32 + int64 tensor`` and ``int + 0.5`` are float32, ``float32 + 0-d float64`` stays
+    float32), where numpy's own rule would differ; a tensor that requires grad is converted by
+    a recorded cast. ``true_division``: integers divide to the default float dtype.
+
+    The common cases return at once (two tensors of one dtype, a float tensor and a Python
+    number): this runs on every arithmetic op."""
+    if type(a) is Tensor:
+        da = a.data.dtype
+        if type(b) is Tensor:
+            if da is b.data.dtype and (da.kind == "f" or not true_division):
+                return a, b
+        elif da.kind == "f" and type(b) in (float, int):
+            return a, b
+    elif type(b) is Tensor and b.data.dtype.kind == "f" and type(a) in (float, int):
+        return a, b
+    target = dtypes.result_type(_dtype_view(a), _dtype_view(b))
+    if true_division and target.kind != "f":
+        target = dtypes.get_default_dtype()
+    return _converted(a, target), _converted(b, target)
+
+
+def _dtype_view(x):
+    """What ``result_type`` reads for an operand: a tensor's array, or the number itself."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _converted(x, dtype):
+    if isinstance(x, Tensor):
+        return x if x.data.dtype == dtype else Cast.apply(x, dtype)
+    if isinstance(x, np.ndarray) and x.dtype != dtype:
+        return x.astype(dtype)
+    return x
 
 
 def _scaled(b, alpha):
@@ -180,7 +220,7 @@ def mul(a, b):
     Returns:
         Tensor: the broadcast shape, in the promoted dtype.
     """
-    return Mul.apply(a, b)
+    return Mul.apply(*promote_operands(a, b))
 
 
 def div(a, b, *, rounding_mode=None):
@@ -200,14 +240,14 @@ def div(a, b, *, rounding_mode=None):
         Tensor: the broadcast shape, in the promoted dtype.
     """
     if rounding_mode is None:
-        return Div.apply(a, b)
+        return Div.apply(*promote_operands(a, b, true_division=True))
     from .elementwise_math import rounded_div  # it builds on this module
     return rounded_div(a, b, rounding_mode)
 
 
 def true_divide(a, b):
     """``a / b``, always true division (``div`` without a rounding mode)."""
-    return Div.apply(a, b)
+    return Div.apply(*promote_operands(a, b, true_division=True))
 
 
 subtract, multiply, divide = sub, mul, div
@@ -232,4 +272,4 @@ def pow(a, exponent):  # noqa: A001 - mirrors torch.pow
         a (Tensor or number): the base.
         exponent (Tensor or number): the exponent.
     """
-    return Pow.apply(a, exponent)
+    return Pow.apply(*promote_operands(a, exponent))

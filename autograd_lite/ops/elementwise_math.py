@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.function import NumpyFunction
+from ..errors import OpError
 from ..tensor import Tensor, _wrap
 from .arithmetic import Add, Mul, Sub
 
@@ -654,7 +655,7 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A0
 def rounded_div(a, b, rounding_mode):
     """``div(a, b, rounding_mode=...)`` for "trunc" and "floor" (``ops.arithmetic.div`` calls it)."""
     if rounding_mode not in ("trunc", "floor"):
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+        raise OpError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                          f"found '{rounding_mode}'")
     return RoundedDiv.apply(*_binary_operands(a, b), rounding_mode)
 

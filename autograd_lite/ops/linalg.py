@@ -2,6 +2,8 @@
 import numpy as np
 
 from ..autograd.function import NumpyFunction
+from ..errors import OpError
+from ..tensor import Tensor
 
 
 class MatMul(NumpyFunction):
@@ -58,11 +60,11 @@ class MatMul(NumpyFunction):
 def _check_shapes(a, b):
     """Raise a ValueError naming both shapes when ``a @ b`` cannot be formed."""
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul: both operands need at least 1 dim, got shapes {a.shape} "
+        raise OpError(f"matmul: both operands need at least 1 dim, got shapes {a.shape} "
                          f"and {b.shape}")
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if k_a != k_b:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not match: the last dim "
+        raise OpError(f"matmul: shapes {a.shape} and {b.shape} do not match: the last dim "
                          f"of the first ({k_a}) must equal the "
                          f"{'only' if b.ndim == 1 else 'second-to-last'} dim of the second "
                          f"({k_b})")
@@ -74,7 +76,7 @@ def matmul(a, b):
 
     1-D operands are treated as a row (``a``) or a column (``b``) vector and the added dim is
     removed from the result; leading (batch) dims broadcast. Shapes that do not fit raise a
-    ``ValueError`` naming both.
+    ``OpError`` (a RuntimeError) naming both.
 
     Args:
         a (Tensor): ``(..., n, k)`` or ``(k,)``.
@@ -83,4 +85,7 @@ def matmul(a, b):
     Returns:
         Tensor: ``(..., n, m)``, less the dims of 1-D operands.
     """
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.data.dtype != b.data.dtype:
+        raise OpError(f"matmul: expected both operands to have the same dtype, got {a.dtype} and "
+                      f"{b.dtype} (as PyTorch, matmul does not promote; convert one)")
     return MatMul.apply(a, b)

@@ -9,6 +9,7 @@ import numpy as np
 from .. import kernels
 from ..autograd.function import NumpyFunction
 from ..dtypes import kernel_dtype
+from ..errors import OpError
 from ..tensor import Tensor, _wrap, array_of
 
 
@@ -340,7 +341,7 @@ def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch's argument names
         max (number, optional): the upper bound; None for none. At least one must be given.
     """
     if min is None and max is None:
-        raise ValueError("clamp: at least one of min and max must be given")
+        raise OpError("clamp: at least one of min and max must be given")
     return Clamp.apply(x, min, max)
 
 

@@ -5,6 +5,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd.function import NumpyFunction
+from ..errors import OpError
 from ..tensor import Tensor, _wrap
 from ._dims import normalize_dim, normalize_dims
 from .pointwise import maximum, minimum
@@ -221,7 +222,7 @@ def sum_to_shape(x, shape):
     shape = tuple(shape)
     lead = x.ndim - len(shape)
     if lead < 0 or any(s != 1 and s != n for s, n in zip(shape, x.shape[lead:])):
-        raise ValueError(f"a gradient of shape {x.shape} cannot be summed to shape {shape}")
+        raise OpError(f"a gradient of shape {x.shape} cannot be summed to shape {shape}")
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
                                       if s == 1 and x.shape[lead + i] != 1)
     if dims:
@@ -272,7 +273,7 @@ def mean(x, dim=None, keepdim=False):
 
 def _correction(unbiased, correction, op):
     if unbiased is not None and correction is not None:
-        raise ValueError(f"{op}: give unbiased or correction, not both")
+        raise OpError(f"{op}: give unbiased or correction, not both")
     if correction is not None:
         return correction
     return 1 if unbiased is None or unbiased else 0
@@ -316,7 +317,7 @@ def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def _max_or_min(x, dim, keepdim, is_max):
     name = "max" if is_max else "min"
     if x.data.size == 0:
-        raise ValueError(f"{name}: the tensor is empty")
+        raise OpError(f"{name}: the tensor is empty")
     if dim is None:
         return MaxAll.apply(x, is_max)
     dim = normalize_dim(dim, x.ndim, name)

@@ -4,6 +4,7 @@ import builtins
 import numpy as np
 
 from ..autograd.function import NumpyFunction
+from ..errors import OpError
 from ..tensor import Tensor
 from ._dims import normalize_dim, normalize_dims
 
@@ -148,7 +149,7 @@ def reshape(x, *shape):
     known = int(np.prod([n for n in shape if n != -1]))
     if shape.count(-1) > 1 or (-1 not in shape and known != size) or (
             -1 in shape and (known == 0 or size % known)):
-        raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} ({size} elements) "
+        raise OpError(f"reshape: cannot reshape a tensor of shape {x.shape} ({size} elements) "
                          f"into shape {shape}")
     return Reshape.apply(x, shape)
 
@@ -171,7 +172,7 @@ def flatten(x, start_dim=0, end_dim=-1):
     start = normalize_dim(start_dim, x.ndim, "flatten")
     end = normalize_dim(end_dim, x.ndim, "flatten")
     if start > end:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        raise OpError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     shape = x.shape[:start] + (-1,) + x.shape[end + 1:]
     return reshape(x, shape)
 
@@ -210,11 +211,11 @@ def permute(x, *dims):
     """
     dims = _shape_args(dims)
     if len(dims) != x.ndim:
-        raise ValueError(f"permute: {len(dims)} dims given for a tensor of {x.ndim} dims "
+        raise OpError(f"permute: {len(dims)} dims given for a tensor of {x.ndim} dims "
                          f"(shape {x.shape})")
     dims = tuple(normalize_dim(d, x.ndim, "permute") for d in dims)
     if len(set(dims)) != len(dims):
-        raise ValueError(f"permute: dims {dims} repeat a dimension")
+        raise OpError(f"permute: dims {dims} repeat a dimension")
     return Permute.apply(x, dims)
 
 
@@ -247,7 +248,7 @@ def broadcast_to(x, shape):
     except ValueError:
         ok = False
     if not ok:
-        raise ValueError(f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to {shape}")
+        raise OpError(f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to {shape}")
     return BroadcastTo.apply(x, shape)
 
 
@@ -261,7 +262,7 @@ def expand(x, *sizes):
     sizes = _shape_args(sizes)
     lead = len(sizes) - x.ndim
     if lead < 0:
-        raise ValueError(f"expand: {len(sizes)} sizes given for a tensor of {x.ndim} dims")
+        raise OpError(f"expand: {len(sizes)} sizes given for a tensor of {x.ndim} dims")
     shape = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
     return broadcast_to(x, shape)
 
@@ -275,13 +276,13 @@ def cat(tensors, dim=0):
     """
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
-        raise ValueError("cat: expected a non-empty list of tensors")
+        raise OpError("cat: expected a non-empty list of tensors")
     first = tensors[0]
     dim = normalize_dim(dim, first.ndim, "cat")
     for i, t in enumerate(tensors[1:], 1):
         if t.ndim != first.ndim or any(a != b for d, (a, b) in enumerate(zip(t.shape, first.shape))
                                        if d != dim):
-            raise ValueError(f"cat: tensor {i} has shape {t.shape}, which does not match tensor 0's "
+            raise OpError(f"cat: tensor {i} has shape {t.shape}, which does not match tensor 0's "
                              f"shape {first.shape} outside dim {dim}")
     return Cat.apply(dim, *tensors)
 
@@ -295,10 +296,10 @@ def stack(tensors, dim=0):
     """
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
-        raise ValueError("stack: expected a non-empty list of tensors")
+        raise OpError("stack: expected a non-empty list of tensors")
     for i, t in enumerate(tensors[1:], 1):
         if t.shape != tensors[0].shape:
-            raise ValueError(f"stack: tensor {i} has shape {t.shape}, tensor 0 has "
+            raise OpError(f"stack: tensor {i} has shape {t.shape}, tensor 0 has "
                              f"{tensors[0].shape}; stack needs equal shapes")
     dim = normalize_dim(dim, tensors[0].ndim + 1, "stack")
     return cat([unsqueeze(t, dim) for t in tensors], dim)
@@ -322,12 +323,12 @@ def split(x, split_size_or_sections, dim=0):
     if isinstance(split_size_or_sections, int):
         size = split_size_or_sections
         if size <= 0:
-            raise ValueError(f"split: split_size must be positive, got {size}")
+            raise OpError(f"split: split_size must be positive, got {size}")
         bounds = list(range(size, length, size))
     else:
         sections = list(split_size_or_sections)
         if builtins.sum(sections) != length:
-            raise ValueError(f"split: sections {sections} sum to {builtins.sum(sections)}, but dim "
+            raise OpError(f"split: sections {sections} sum to {builtins.sum(sections)}, but dim "
                              f"{dim} has size {length}")
         bounds = list(np.cumsum(sections)[:-1])
     return Split.apply(x, bounds, dim)
@@ -342,7 +343,7 @@ def chunk(x, chunks, dim=0):
         dim (int): the dim to split. Default: 0.
     """
     if chunks <= 0:
-        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        raise OpError(f"chunk: chunks must be positive, got {chunks}")
     length = x.shape[normalize_dim(dim, x.ndim, "chunk")]
     return split(x, builtins.max(1, -(-length // chunks)), dim)
 
