@@ -343,38 +343,39 @@ class Tensor:
         return ops.copy_(self, ops.clamp(self.detach(), min, max))
 
     # ---- methods that mirror the functions in ops -------------------------------------------
-    def sum(self, dim=None, keepdim=False):
-        return ops.sum(self, dim, keepdim)
+    # ``axis=`` is PyTorch's alias of ``dim`` (ops._dims.dim_or_axis); keyword-only, as there
+    def sum(self, dim=None, keepdim=False, **axis_or_dtype):
+        return ops.sum(self, dim, keepdim, **axis_or_dtype)
 
-    def mean(self, dim=None, keepdim=False):
-        return ops.mean(self, dim, keepdim)
+    def mean(self, dim=None, keepdim=False, **axis_or_dtype):
+        return ops.mean(self, dim, keepdim, **axis_or_dtype)
 
-    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return ops.var(self, dim, unbiased, keepdim, correction=correction)
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
+        return ops.var(self, dim, unbiased, keepdim, correction=correction, axis=axis)
 
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return ops.std(self, dim, unbiased, keepdim, correction=correction)
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
+        return ops.std(self, dim, unbiased, keepdim, correction=correction, axis=axis)
 
-    def max(self, dim=None, keepdim=False):
-        return ops.max(self, dim, keepdim)
+    def max(self, dim=None, keepdim=False, *, axis=None):
+        return ops.max(self, dim, keepdim, axis=axis)
 
-    def min(self, dim=None, keepdim=False):
-        return ops.min(self, dim, keepdim)
+    def min(self, dim=None, keepdim=False, *, axis=None):
+        return ops.min(self, dim, keepdim, axis=axis)
 
-    def argmax(self, dim=None, keepdim=False):
-        return ops.argmax(self, dim, keepdim)
+    def argmax(self, dim=None, keepdim=False, *, axis=None):
+        return ops.argmax(self, dim, keepdim, axis=axis)
 
-    def argmin(self, dim=None, keepdim=False):
-        return ops.argmin(self, dim, keepdim)
+    def argmin(self, dim=None, keepdim=False, *, axis=None):
+        return ops.argmin(self, dim, keepdim, axis=axis)
 
-    def logsumexp(self, dim, keepdim=False):
-        return ops.logsumexp(self, dim, keepdim)
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None):
+        return ops.logsumexp(self, dim, keepdim, axis=axis)
 
-    def softmax(self, dim):
-        return ops.softmax(self, dim)
+    def softmax(self, dim=None, *, axis=None, dtype=None):
+        return ops.softmax(self, dim, axis=axis, dtype=dtype)
 
-    def log_softmax(self, dim):
-        return ops.log_softmax(self, dim)
+    def log_softmax(self, dim=None, *, axis=None, dtype=None):
+        return ops.log_softmax(self, dim, axis=axis, dtype=dtype)
 
     def exp(self):
         return ops.exp(self)
@@ -428,11 +429,11 @@ class Tensor:
     def permute(self, *dims):
         return ops.permute(self, *dims)
 
-    def squeeze(self, dim=None):
-        return ops.squeeze(self, dim)
+    def squeeze(self, dim=None, *, axis=None):
+        return ops.squeeze(self, dim, axis=axis)
 
-    def unsqueeze(self, dim):
-        return ops.unsqueeze(self, dim)
+    def unsqueeze(self, dim=None, *, axis=None):
+        return ops.unsqueeze(self, dim, axis=axis)
 
     def expand(self, *sizes):
         return ops.expand(self, *sizes)
@@ -440,11 +441,11 @@ class Tensor:
     def broadcast_to(self, shape):
         return ops.broadcast_to(self, shape)
 
-    def split(self, split_size_or_sections, dim=0):
-        return ops.split(self, split_size_or_sections, dim)
+    def split(self, split_size_or_sections, dim=0, *, axis=None):
+        return ops.split(self, split_size_or_sections, dim, axis=axis)
 
-    def chunk(self, chunks, dim=0):
-        return ops.chunk(self, chunks, dim)
+    def chunk(self, chunks, dim=0, *, axis=None):
+        return ops.chunk(self, chunks, dim, axis=axis)
 
     def where(self, condition, other):
         return ops.where(condition, self, other)

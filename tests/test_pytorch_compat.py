@@ -221,3 +221,71 @@ def test_shape_errors_are_runtime_errors_and_still_value_errors(bad):
 def test_dim_out_of_range_is_an_index_error():
     with pytest.raises(IndexError, match="out of range"):
         al.ones(2, 3).sum(2)
+
+
+# ---- dims: axis= and 0-d tensors --------------------------------------------------------------------
+def test_axis_is_an_alias_of_dim():
+    x = al.tensor(np.arange(6.0).reshape(2, 3))
+    assert x.sum(axis=1).tolist() == [3.0, 12.0] and al.sum(x, axis=0).tolist() == [3, 5, 7]
+    assert x.mean(axis=0).shape == (3,) and x.max(axis=1).indices.tolist() == [2, 2]
+    assert al.cat([x, x], axis=1).shape == (2, 6) and al.stack([x, x], axis=0).shape == (2, 2, 3)
+    assert x.softmax(axis=1).shape == (2, 3) and x.unsqueeze(axis=0).shape == (1, 2, 3)
+    with pytest.raises(TypeError, match="dim or axis"):
+        x.sum(0, axis=1)
+
+
+@pytest.mark.parametrize("call", ["sum(0)", "sum(-1)", "mean(0)", "squeeze(0)", "softmax(0)",
+                                  "max(0).values", "max(0).indices", "argmax(0)",
+                                  "unsqueeze(0)", "logsumexp(0)"])
+def test_a_0d_tensor_takes_dim_0_and_minus_1(call):
+    out = eval("x." + call, {"x": al.tensor(2.5)})
+    torch = pytest.importorskip("torch", reason="torch not installed: compared to the rule only")
+    expected = eval("x." + call, {"x": torch.tensor(2.5)})
+    assert tuple(out.shape) == tuple(expected.shape)
+    np.testing.assert_allclose(out.numpy(), expected.numpy())
+    with pytest.raises(IndexError):
+        al.tensor(2.5).sum(1)
+
+
+# ---- indexing order ------------------------------------------------------------------------------------
+INDEXES = {
+    "int slice slice tensor slice": lambda d: (1, slice(None), slice(3, 11, 2), d, slice(0, 2)),
+    "int tensor": lambda d: (1, d),
+    "tensor int": lambda d: (d, 1),
+    "slice int tensor": lambda d: (slice(None), 1, d),
+    "tensor slice int tensor": lambda d: (d, slice(None), 2, d),
+    "ellipsis int tensor": lambda d: (Ellipsis, 1, d),
+    "None int tensor None negative": lambda d: (None, 1, d, None, -2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INDEXES))
+def test_ints_beside_index_tensors_order_dims_as_pytorch(name):
+    """PyTorch applies ints first (basic indexing), numpy counts them as advanced indices; the
+    issue's x[1, :, 3:11:2, d, 0:2] on (2, 5, 6, 5, 3, 4) is the first case."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 5, 6, 5, 3, 4))
+    d = [0, 2, 1]
+    x_al = al.tensor(x, dtype=al.float64, requires_grad=True)
+    out = x_al[INDEXES[name](al.tensor(d))]
+    if name.startswith("int slice slice"):  # the int first, then one index array: in place
+        assert out.shape == (5, 2, 3, 2, 4)
+        np.testing.assert_allclose(out.detach().numpy(), x[1][:, 3:11:2, d, 0:2])
+    out.sum().backward()
+    torch = pytest.importorskip("torch", reason="torch not installed: compared to the rule only")
+    t = torch.tensor(x, requires_grad=True)
+    t_out = t[INDEXES[name](torch.tensor(d))]
+    t_out.sum().backward()
+    assert tuple(out.shape) == tuple(t_out.shape)
+    np.testing.assert_allclose(out.detach().numpy(), t_out.detach().numpy())
+    np.testing.assert_allclose(x_al.grad.numpy(), t.grad.numpy())
+
+
+def test_setitem_with_ints_beside_index_tensors_follows_the_same_order():
+    x = np.zeros((3, 5, 4))
+    value = np.arange(10.0).reshape(5, 2)
+    t = al.tensor(x)
+    t[1, :, al.tensor([0, 2])] = al.tensor(value)
+    expected = x.copy()
+    expected[1][:, [0, 2]] = value
+    np.testing.assert_array_equal(t.numpy(), expected)

@@ -3,6 +3,8 @@
 Index preparation (tensors and lists to arrays, boolean masks to integer index arrays) lives
 here too: ``getitem`` and the in-place ``setitem_`` share it.
 """
+import builtins
+
 import numpy as np
 
 from ..autograd.function import NumpyFunction
@@ -107,7 +109,52 @@ def getitem(x, index):
     try:
         if is_basic(index):
             return GetItemView.apply(x, index)
-        return GetItem.apply(x, index)
+        index, int_dims = torch_order(index, x.ndim)
+        out = GetItem.apply(x, index)
     except IndexError as error:
         raise IndexError(f"getitem: index {index!r} does not fit a tensor of shape {x.shape}: "
                          f"{error}") from None
+    if int_dims:
+        out = out.reshape(tuple(n for d, n in enumerate(out.shape) if d not in int_dims))
+    return out
+
+
+def torch_order(index, ndim):
+    """(index, dims): an advanced index rewritten so that numpy orders the result's dims as
+    PyTorch does, and the result dims to drop afterwards.
+
+    The two differ when Python ints sit beside index arrays: numpy counts an int as one more
+    advanced index (``x[1, :, d]`` has two, not adjacent, so their broadcast dims move to the
+    front), PyTorch applies ints first as basic indexing (one advanced index is left and its
+    dims stay in place). Each int becomes the slice ``k:k+1``, whose size-1 dim is then
+    dropped. Other indexes are returned unchanged with no dims to drop."""
+    parts = index if type(index) is tuple else (index,)
+    if not any(isinstance(p, (int, np.integer)) and not isinstance(p, bool) for p in parts):
+        return index, ()
+    # one entry per output dim: "int" for a replaced int, "dim" for other basic dims, "adv"
+    # for each index array (before the arrays' shapes broadcast together)
+    expanded = []
+    used = builtins.sum(1 for p in parts if p is not None and p is not Ellipsis)
+    for p in parts:
+        if p is Ellipsis:
+            expanded.extend([slice(None)] * (ndim - used))
+        else:
+            expanded.append(p)
+    kinds, new_parts = [], []
+    for p in expanded:
+        if isinstance(p, (int, np.integer)) and not isinstance(p, bool):
+            new_parts.append(slice(p, p + 1) if p != -1 else slice(-1, None))
+            kinds.append("int")
+        elif isinstance(p, np.ndarray):
+            new_parts.append(p)
+            kinds.append("adv")
+        else:
+            new_parts.append(p)
+            kinds.append("dim")
+    adv = [i for i, k in enumerate(kinds) if k == "adv"]
+    broadcast_ndim = np.broadcast_shapes(*[expanded[i].shape for i in adv]).__len__()
+    adjacent = adv == list(range(adv[0], adv[-1] + 1))
+    basic = [k for k in kinds if k != "adv"]
+    before = builtins.sum(1 for k in kinds[:adv[0]] if k != "adv") if adjacent else 0
+    order = basic[:before] + ["adv"] * broadcast_ndim + basic[before:]
+    return tuple(new_parts), tuple(d for d, k in enumerate(order) if k == "int")

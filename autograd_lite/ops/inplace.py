@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import grad_mode
 from .comparison import _data
-from .indexing import _prepare_index
+from .indexing import _prepare_index, is_basic, torch_order
 
 
 def _check_inplace(t, op):
@@ -120,4 +120,11 @@ def setitem_(t, index, value):
         value (Tensor or number): broadcast to the indexed shape.
     """
     index = _prepare_index(index)
-    _inplace(t, "__setitem__", lambda d: d.__setitem__(index, _data(value)))
+    value = _data(value)
+    if not is_basic(index):
+        index, int_dims = torch_order(index, t.ndim)
+        if int_dims:  # the value fits PyTorch's shape: give it numpy's size-1 dims back
+            full = t.data[index].shape
+            value = np.broadcast_to(value, tuple(n for d, n in enumerate(full)
+                                                 if d not in int_dims)).reshape(full)
+    _inplace(t, "__setitem__", lambda d: d.__setitem__(index, value))

@@ -7,7 +7,7 @@ import numpy as np
 from ..autograd.function import NumpyFunction
 from ..errors import OpError
 from ..tensor import Tensor, _wrap
-from ._dims import normalize_dim, normalize_dims
+from ._dims import dim_or_axis, normalize_dim, normalize_dims
 from .pointwise import maximum, minimum
 
 
@@ -241,7 +241,7 @@ def _require_float(x, op):
         raise TypeError(f"{op}: needs a floating-point tensor, got {x.dtype} (use .float())")
 
 
-def sum(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.sum
+def sum(x, dim=None, keepdim=False, *, axis=None, dtype=None):  # noqa: A001 - torch.sum
     """The sum of the elements over ``dim``.
 
     Args:
@@ -250,13 +250,17 @@ def sum(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.sum
             all of them. Negative dims count from the end.
         keepdim (bool): keep the reduced dims with size 1. Default: False.
     """
+    if axis is not None:
+        dim = dim_or_axis(dim, axis, "sum")
+    if dtype is not None:
+        x = x.to(dtype)
     if dim is None and isinstance(x, Tensor):  # the common loss.sum(): no dim to check
         ndim = x.data.ndim
         return Sum.apply(x, _ALL_DIMS[ndim] if ndim < 8 else tuple(range(ndim)), keepdim)
     return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim)
 
 
-def mean(x, dim=None, keepdim=False):
+def mean(x, dim=None, keepdim=False, *, axis=None, dtype=None):
     """The mean of the elements over ``dim``.
 
     ``x`` must be a floating-point tensor (a ``TypeError`` says to call ``.float()``).
@@ -267,6 +271,9 @@ def mean(x, dim=None, keepdim=False):
             all of them. Negative dims count from the end.
         keepdim (bool): keep the reduced dims with size 1. Default: False.
     """
+    dim = dim_or_axis(dim, axis, "mean")
+    if dtype is not None:
+        x = x.to(dtype)
     _require_float(x, "mean")
     return Mean.apply(x, normalize_dims(dim, x.ndim, "mean"), keepdim)
 
@@ -279,7 +286,7 @@ def _correction(unbiased, correction, op):
     return 1 if unbiased is None or unbiased else 0
 
 
-def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     """The variance over ``dim``, ``sum((x - mean)**2) / (N - correction)``.
 
     ``correction=1`` (the default, Bessel's correction) is the unbiased estimate;
@@ -293,12 +300,13 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
         unbiased (bool, optional): True for ``correction=1``, False for ``correction=0``.
         correction (int, optional): subtracted from the number of elements ``N``.
     """
+    dim = dim_or_axis(dim, axis, "var")
     _require_float(x, "var")
     return Var.apply(x, normalize_dims(dim, x.ndim, "var"),
                      _correction(unbiased, correction, "var"), keepdim)
 
 
-def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
     """The standard deviation over ``dim``: the square root of ``var`` (same arguments).
 
     Args:
@@ -309,6 +317,7 @@ def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
         unbiased (bool, optional): True for ``correction=1``, False for ``correction=0``.
         correction (int, optional): subtracted from the number of elements ``N``.
     """
+    dim = dim_or_axis(dim, axis, "std")
     _require_float(x, "std")
     return Std.apply(x, normalize_dims(dim, x.ndim, "std"),
                      _correction(unbiased, correction, "std"), keepdim)
@@ -321,10 +330,13 @@ def _max_or_min(x, dim, keepdim, is_max):
     if dim is None:
         return MaxAll.apply(x, is_max)
     dim = normalize_dim(dim, x.ndim, name)
+    if x.ndim == 0:  # dim 0 of a 0-d tensor: the element itself, at index 0 (as PyTorch)
+        values, indices = MaxDim.apply(x.reshape(1), 0, False, is_max)
+        return values_indices(values, indices)
     return values_indices(*MaxDim.apply(x, dim, keepdim, is_max))
 
 
-def max(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.max
+def max(x, dim=None, keepdim=False, *, axis=None):  # noqa: A001 - mirrors torch.max
     """The largest element, or the largest along a dim with its index, as ``torch.max``.
 
     - ``max(x)``: the largest element, a 0-d tensor; at ties the gradient is split evenly.
@@ -339,10 +351,10 @@ def max(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.max
     """
     if isinstance(dim, Tensor):
         return maximum(x, dim)
-    return _max_or_min(x, dim, keepdim, True)
+    return _max_or_min(x, dim_or_axis(dim, axis, "max"), keepdim, True)
 
 
-def min(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.min
+def min(x, dim=None, keepdim=False, *, axis=None):  # noqa: A001 - mirrors torch.min
     """The smallest element, or the smallest along a dim with its index, as ``torch.min``.
 
     The forms and arguments are those of ``max``: ``min(x)``, ``min(x, dim)`` (a
@@ -355,10 +367,10 @@ def min(x, dim=None, keepdim=False):  # noqa: A001 - mirrors torch.min
     """
     if isinstance(dim, Tensor):
         return minimum(x, dim)
-    return _max_or_min(x, dim, keepdim, False)
+    return _max_or_min(x, dim_or_axis(dim, axis, "min"), keepdim, False)
 
 
-def argmax(x, dim=None, keepdim=False):
+def argmax(x, dim=None, keepdim=False, *, axis=None):
     """The index of the largest element (of the flattened tensor when ``dim`` is None).
 
     Not differentiable; the result is int64, the first index at ties.
@@ -368,10 +380,10 @@ def argmax(x, dim=None, keepdim=False):
         dim (int, optional): the dim to search along.
         keepdim (bool): keep the reduced dim(s) with size 1. Default: False.
     """
-    return _arg_extreme(np.argmax, x, dim, keepdim, "argmax")
+    return _arg_extreme(np.argmax, x, dim_or_axis(dim, axis, "argmax"), keepdim, "argmax")
 
 
-def argmin(x, dim=None, keepdim=False):
+def argmin(x, dim=None, keepdim=False, *, axis=None):
     """The index of the smallest element (of the flattened tensor when ``dim`` is None).
 
     Not differentiable; the result is int64, the first index at ties.
@@ -381,7 +393,7 @@ def argmin(x, dim=None, keepdim=False):
         dim (int, optional): the dim to search along.
         keepdim (bool): keep the reduced dim(s) with size 1. Default: False.
     """
-    return _arg_extreme(np.argmin, x, dim, keepdim, "argmin")
+    return _arg_extreme(np.argmin, x, dim_or_axis(dim, axis, "argmin"), keepdim, "argmin")
 
 
 def _arg_extreme(fn, x, dim, keepdim, name):
@@ -390,10 +402,12 @@ def _arg_extreme(fn, x, dim, keepdim, name):
         out = np.asarray(fn(data))
         return _wrap(out.reshape((1,) * data.ndim) if keepdim else out)
     dim = normalize_dim(dim, data.ndim, name)
+    if data.ndim == 0:
+        return _wrap(np.zeros((), dtype=np.int64))
     return _wrap(np.asarray(fn(data, axis=dim, keepdims=keepdim), dtype=np.int64))
 
 
-def logsumexp(x, dim, keepdim=False):
+def logsumexp(x, dim=None, keepdim=False, *, axis=None):
     """``log(sum(exp(x)))`` over ``dim``, shifted by the maximum so that it never overflows.
 
     Args:
@@ -401,4 +415,7 @@ def logsumexp(x, dim, keepdim=False):
         dim (int or tuple of ints): the dims to reduce (required, as in PyTorch).
         keepdim (bool): keep the reduced dims with size 1. Default: False.
     """
+    dim = dim_or_axis(dim, axis, "logsumexp")
+    if dim is None:
+        raise TypeError("logsumexp: dim is required (an int or a tuple of ints)")
     return Logsumexp.apply(x, normalize_dims(dim, x.ndim, "logsumexp"), keepdim)

@@ -6,7 +6,7 @@ import numpy as np
 from ..autograd.function import NumpyFunction
 from ..errors import OpError
 from ..tensor import Tensor
-from ._dims import normalize_dim, normalize_dims
+from ._dims import dim_or_axis, normalize_dim, normalize_dims
 
 
 class Reshape(NumpyFunction):
@@ -177,13 +177,14 @@ def flatten(x, start_dim=0, end_dim=-1):
     return reshape(x, shape)
 
 
-def squeeze(x, dim=None):
+def squeeze(x, dim=None, *, axis=None):
     """Removes dims of size 1: all of them, or those among ``dim``.
 
     Args:
         x (Tensor): the input.
         dim (int or tuple of ints, optional): the dims to remove when they have size 1.
     """
+    dim = dim_or_axis(dim, axis, "squeeze")
     if dim is None:
         dims = [d for d, n in enumerate(x.shape) if n == 1]
     else:
@@ -191,14 +192,14 @@ def squeeze(x, dim=None):
     return Reshape.apply(x, tuple(n for d, n in enumerate(x.shape) if d not in dims))
 
 
-def unsqueeze(x, dim):
+def unsqueeze(x, dim=None, *, axis=None):
     """Inserts a dim of size 1 at position ``dim``.
 
     Args:
         x (Tensor): the input.
         dim (int): the position of the new dim, in ``[-x.ndim - 1, x.ndim]``.
     """
-    dim = normalize_dim(dim, x.ndim + 1, "unsqueeze")
+    dim = normalize_dim(dim_or_axis(dim, axis, "unsqueeze"), x.ndim + 1, "unsqueeze")
     return Reshape.apply(x, x.shape[:dim] + (1,) + x.shape[dim:])
 
 
@@ -267,7 +268,7 @@ def expand(x, *sizes):
     return broadcast_to(x, shape)
 
 
-def cat(tensors, dim=0):
+def cat(tensors, dim=0, *, axis=None):
     """Joins tensors along an existing dim.
 
     Args:
@@ -278,7 +279,7 @@ def cat(tensors, dim=0):
     if not tensors:
         raise OpError("cat: expected a non-empty list of tensors")
     first = tensors[0]
-    dim = normalize_dim(dim, first.ndim, "cat")
+    dim = normalize_dim(dim_or_axis(dim, axis, "cat", 0), first.ndim, "cat")
     for i, t in enumerate(tensors[1:], 1):
         if t.ndim != first.ndim or any(a != b for d, (a, b) in enumerate(zip(t.shape, first.shape))
                                        if d != dim):
@@ -287,7 +288,7 @@ def cat(tensors, dim=0):
     return Cat.apply(dim, *tensors)
 
 
-def stack(tensors, dim=0):
+def stack(tensors, dim=0, *, axis=None):
     """Joins tensors of equal shape along a new dim.
 
     Args:
@@ -301,11 +302,11 @@ def stack(tensors, dim=0):
         if t.shape != tensors[0].shape:
             raise OpError(f"stack: tensor {i} has shape {t.shape}, tensor 0 has "
                              f"{tensors[0].shape}; stack needs equal shapes")
-    dim = normalize_dim(dim, tensors[0].ndim + 1, "stack")
+    dim = normalize_dim(dim_or_axis(dim, axis, "stack", 0), tensors[0].ndim + 1, "stack")
     return cat([unsqueeze(t, dim) for t in tensors], dim)
 
 
-def split(x, split_size_or_sections, dim=0):
+def split(x, split_size_or_sections, dim=0, *, axis=None):
     """Splits ``x`` along ``dim`` into chunks of ``split_size`` (the last may be smaller)
     or into pieces of the given sizes.
 
@@ -318,7 +319,7 @@ def split(x, split_size_or_sections, dim=0):
     Returns:
         tuple of Tensors: views of ``x``.
     """
-    dim = normalize_dim(dim, x.ndim, "split")
+    dim = normalize_dim(dim_or_axis(dim, axis, "split", 0), x.ndim, "split")
     length = x.shape[dim]
     if isinstance(split_size_or_sections, int):
         size = split_size_or_sections
@@ -334,7 +335,7 @@ def split(x, split_size_or_sections, dim=0):
     return Split.apply(x, bounds, dim)
 
 
-def chunk(x, chunks, dim=0):
+def chunk(x, chunks, dim=0, *, axis=None):
     """Splits ``x`` along ``dim`` into at most ``chunks`` pieces of ``ceil(size / chunks)``.
 
     Args:
@@ -344,6 +345,7 @@ def chunk(x, chunks, dim=0):
     """
     if chunks <= 0:
         raise OpError(f"chunk: chunks must be positive, got {chunks}")
+    dim = dim_or_axis(dim, axis, "chunk", 0)
     length = x.shape[normalize_dim(dim, x.ndim, "chunk")]
     return split(x, builtins.max(1, -(-length // chunks)), dim)
 

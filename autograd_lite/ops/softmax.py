@@ -8,7 +8,7 @@ import numpy as np
 from .. import kernels
 from ..autograd.function import NumpyFunction
 from ..dtypes import kernel_dtype
-from ._dims import normalize_dim
+from ._dims import dim_or_axis, normalize_dim
 
 
 def _rows(x, dim):
@@ -74,7 +74,7 @@ class LogSoftmax(NumpyFunction):
         return g - out.exp() * g.sum(ctx.dim, keepdim=True), None
 
 # ---- public functions ---------------------------------------------------------------------
-def softmax(x, dim):
+def softmax(x, dim=None, *, axis=None, dtype=None):
     """The softmax along ``dim``: ``exp(x) / sum(exp(x))``, shifted by the maximum.
 
     Along the last dim of a float32/float64 tensor a fused Numba kernel does it in one pass
@@ -84,10 +84,10 @@ def softmax(x, dim):
         x (Tensor): the input.
         dim (int): the dim whose entries sum to 1.
     """
-    return Softmax.apply(x, normalize_dim(dim, x.ndim, "softmax"))
+    return _along(Softmax, x, dim_or_axis(dim, axis, "softmax"), dtype, "softmax")
 
 
-def log_softmax(x, dim):
+def log_softmax(x, dim=None, *, axis=None, dtype=None):
     """The logarithm of the softmax along ``dim``: ``x - logsumexp(x, dim)``.
 
     More accurate than ``softmax(x, dim).log()`` where probabilities are tiny.
@@ -96,4 +96,16 @@ def log_softmax(x, dim):
         x (Tensor): the input.
         dim (int): the dim to normalise over.
     """
-    return LogSoftmax.apply(x, normalize_dim(dim, x.ndim, "log_softmax"))
+    return _along(LogSoftmax, x, dim_or_axis(dim, axis, "log_softmax"), dtype, "log_softmax")
+
+
+def _along(fn, x, dim, dtype, op):
+    """``fn`` along ``dim`` (required), after an optional cast; a 0-d tensor is one row."""
+    if dim is None:
+        raise TypeError(f"{op}: dim is required")
+    if dtype is not None:
+        x = x.to(dtype)
+    dim = normalize_dim(dim, x.ndim, op)
+    if x.ndim == 0:
+        return fn.apply(x.reshape(1), 0).reshape(())
+    return fn.apply(x, dim)
