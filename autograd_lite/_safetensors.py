@@ -55,7 +55,7 @@ def encode(obj, path):
         raise TypeError(f"al.save: cannot write a {type(obj).__name__} to {path}: {hint}")
     arrays = {}
     for key, value in obj.items():
-        array = value.data if isinstance(value, Tensor) else value
+        array = value._data if isinstance(value, Tensor) else value
         if not isinstance(key, str) or not isinstance(array, np.ndarray):
             raise TypeError(f"al.save: cannot write {key!r}: {type(value).__name__} to {path}: "
                             f"{hint}")

@@ -199,8 +199,8 @@ def normal(mean=0.0, std=1.0, size=None, dtype=None, device=None, requires_grad=
            generator=None):
     """Normal draws: ``normal(mean, std, size)`` with numbers, or elementwise with tensor
     ``mean``/``std`` (broadcast, as PyTorch's tensor forms)."""
-    mean_a = mean.data if isinstance(mean, Tensor) else np.asarray(mean, dtype=np.float64)
-    std_a = std.data if isinstance(std, Tensor) else np.asarray(std, dtype=np.float64)
+    mean_a = mean._data if isinstance(mean, Tensor) else np.asarray(mean, dtype=np.float64)
+    std_a = std._data if isinstance(std, Tensor) else np.asarray(std, dtype=np.float64)
     if np.any(std_a < 0):
         raise RuntimeError("normal: std must be >= 0")
     shape = np.broadcast_shapes(mean_a.shape, std_a.shape) if size is None else \

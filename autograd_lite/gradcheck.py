@@ -80,7 +80,7 @@ def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, rel_tol=1e-6, s
         raise ValueError("gradcheck: the function returned no floating-point tensor")
     rng = np.random.default_rng(seed)
     # a scalar output keeps weight 1, so the reported values are dJ/dθ itself (the course's case)
-    weights = [np.ones(o.shape) if o.data.size == 1 and len(outputs) == 1 else
+    weights = [np.ones(o.shape) if o._data.size == 1 and len(outputs) == 1 else
                rng.uniform(0.5, 1.5, o.shape) * rng.choice([-1.0, 1.0], o.shape) for o in outputs]
 
     differentiable = [o for o in outputs if o.requires_grad]
@@ -91,28 +91,28 @@ def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, rel_tol=1e-6, s
     else:
         analytic = [None] * len(checked)
 
-    single = len(outputs) == 1 and outputs[0].data.size == 1
+    single = len(outputs) == 1 and outputs[0]._data.size == 1
 
     def objective():  # called under no_grad (entered once, around the whole loop)
         out = fn(*inputs)
         if single and isinstance(out, Tensor):
-            data = out.data
+            data = out._data
             if data.size == 1 and data.dtype.kind == "f":
                 # the common case (one scalar J, weight 1): no temporaries, no generator
                 return float(data.reshape(()))
         outs = _float_tensors(out)
-        if single and len(outs) == 1 and outs[0].data.size == 1:
-            return float(outs[0].data.reshape(()))
-        return sum(float(np.sum(np.asarray(o.data, dtype=np.float64) * w))
+        if single and len(outs) == 1 and outs[0]._data.size == 1:
+            return float(outs[0]._data.reshape(()))
+        return sum(float(np.sum(np.asarray(o._data, dtype=np.float64) * w))
                    for o, w in zip(outs, weights))
 
     with grad_mode.no_grad():
-        numerics = [_numeric_gradient(objective, inputs[i].data, eps) for i in checked]
+        numerics = [_numeric_gradient(objective, inputs[i]._data, eps) for i in checked]
     reports = []
     for position, i in enumerate(checked):
-        data, numeric = inputs[i].data, numerics[position]
+        data, numeric = inputs[i]._data, numerics[position]
         g = analytic[position]
-        g = np.zeros(data.shape) if g is None else g.data.astype(np.float64)
+        g = np.zeros(data.shape) if g is None else g._data.astype(np.float64)
         reports.append(_compare(i, g, numeric, atol, rtol, rel_tol))
     return reports
 

@@ -75,7 +75,7 @@ class _Encoder:
 
     def encode(self, obj, path="obj", depth=0):
         if isinstance(obj, Tensor):
-            return {"t": "tensor", "a": self._array(obj.data, path),
+            return {"t": "tensor", "a": self._array(obj._data, path),
                     "requires_grad": bool(obj.requires_grad)}
         if isinstance(obj, np.ndarray):
             return {"t": "ndarray", "a": self._array(obj, path)}

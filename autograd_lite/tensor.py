@@ -11,13 +11,16 @@ from . import dtypes
 
 
 class Tensor:
-    __slots__ = ("data", "requires_grad", "grad", "_node", "_out_index", "_version", "__weakref__")
+    # ``_data`` is the numpy array (the hot path reads the slot); ``data`` is PyTorch's view of
+    # it as a Tensor (below)
+    __slots__ = ("_data", "requires_grad", "grad", "_node", "_out_index", "_version",
+                 "__weakref__")
     # numpy hands mixed expressions (ndarray * Tensor) to Tensor's reflected operators
     __array_ufunc__ = None
 
     def __init__(self, data, dtype=None, requires_grad=False):
         from_numpy = isinstance(data, (np.ndarray, np.generic))
-        array = np.array(data.data if isinstance(data, Tensor) else data, copy=True)
+        array = np.array(data._data if isinstance(data, Tensor) else data, copy=True)
         if dtype is None:
             # numpy data keeps its float dtype, Python numbers take the default (as torch.tensor)
             keep = from_numpy and array.dtype in (dtypes.float32, dtypes.float64)
@@ -29,27 +32,43 @@ class Tensor:
 
     # ---- attributes -----------------------------------------------------------------------
     @property
+    def data(self):
+        """PyTorch's ``.data``: a Tensor that shares this one's memory, off the graph and not
+        requiring grad. Unlike ``detach()`` it has a version counter of its own, so changes
+        made through it (``p.data.add_(...)``) are not seen by autograd, as in PyTorch.
+        ``.numpy()`` is the way to the array."""
+        return _wrap(self._data)
+
+    @data.setter
+    def data(self, value):
+        """``t.data = other``: ``t`` holds ``other``'s array from now on (shape and dtype
+        may change), keeping its identity, ``requires_grad`` and ``.grad``."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be set to a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    @property
     def shape(self):
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self._data.dtype
 
     def size(self, dim=None):
         if dim is None:
-            return self.data.shape
-        return self.data.shape[ops.normalize_dim(dim, self.data.ndim, "size")]
+            return self._data.shape
+        return self._data.shape[ops.normalize_dim(dim, self._data.ndim, "size")]
 
     def numel(self):
-        return self.data.size
+        return self._data.size
 
     def dim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def is_leaf(self):
@@ -61,12 +80,12 @@ class Tensor:
 
     @property
     def T(self):
-        return ops.permute(self, tuple(range(self.data.ndim - 1, -1, -1)))
+        return ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -74,10 +93,10 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        body = np.array2string(self._data, separator=", ", prefix="tensor(")
         extras = []
-        if self.data.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool):
-            extras.append(f"dtype={self.data.dtype}")
+        if self._data.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool):
+            extras.append(f"dtype={self._data.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{self._node.name}Backward>")
         elif self.requires_grad:
@@ -90,21 +109,21 @@ class Tensor:
         grad (changing the array would silently corrupt the graph): use ``.detach().numpy()``."""
         if self.requires_grad:
             raise RuntimeError("numpy() on a tensor that requires grad: call .detach().numpy()")
-        return self.data
+        return self._data
 
     def __array__(self, dtype=None, copy=None):
-        if dtype is not None and np.dtype(dtype) != self.data.dtype:
-            return self.data.astype(dtype)
-        return self.data.copy() if copy else self.data
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data.copy() if copy else self._data
 
     def item(self):
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item(): only a one-element tensor converts to a Python number, "
-                             f"this one has shape {self.data.shape}")
-        return self.data.item()
+                             f"this one has shape {self._data.shape}")
+        return self._data.item()
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __float__(self):
         return float(self.item())
@@ -113,14 +132,14 @@ class Tensor:
         return int(self.item())
 
     def __bool__(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"the truth value of a tensor of shape {self.data.shape} is "
+        if self._data.size != 1:
+            raise RuntimeError(f"the truth value of a tensor of shape {self._data.shape} is "
                                f"ambiguous; use .any() or .all()")
-        return bool(self.data.item())
+        return bool(self._data.item())
 
     def detach(self):
         """A tensor sharing this one's data (and version counter) that is off the graph."""
-        return _wrap(self.data, version=self._version)
+        return _wrap(self._data, version=self._version)
 
     def clone(self):
         return ops.clone(self)
@@ -130,7 +149,7 @@ class Tensor:
         and the keywords ``dtype=, device=, copy=, non_blocking=``. The CPU is the only
         device: naming another raises. Returns ``self`` when nothing changes (as PyTorch)."""
         dtype, copy = _to_arguments(args, kwargs, "Tensor.to")
-        if dtype is None or dtype == self.data.dtype:
+        if dtype is None or dtype == self._data.dtype:
             return ops.clone(self) if copy else self
         return ops.astype(self, dtype)
 
@@ -155,7 +174,7 @@ class Tensor:
         """Without ``dtype``: PyTorch's type string (``"torch.FloatTensor"``); with one (a
         dtype or such a string): the tensor converted to it."""
         if dtype is None:
-            return "torch." + dtypes.TENSOR_TYPE_NAMES[self.data.dtype]
+            return "torch." + dtypes.TENSOR_TYPE_NAMES[self._data.dtype]
         return self.to(dtypes.as_dtype(dtype, "Tensor.type"))
 
     def float(self):
@@ -177,23 +196,23 @@ class Tensor:
         return self.to(dtypes.bool)
 
     def __index__(self):
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError(f"only integer tensors of a single element can be converted to an "
-                            f"index; this one is {self.data.dtype} of shape {self.data.shape}")
-        return int(self.data.item())
+                            f"index; this one is {self._data.dtype} of shape {self._data.shape}")
+        return int(self._data.item())
 
     def __format__(self, spec):
-        if self.data.ndim == 0:
-            return format(self.data.item(), spec)
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
         if spec:
             raise TypeError(f"unsupported format string {spec!r} for a tensor of shape "
-                            f"{self.data.shape}; format .item() of a one-element tensor")
+                            f"{self._data.shape}; format .item() of a one-element tensor")
         return str(self)
 
     # ---- new tensors like this one (PyTorch's new_* methods) ------------------------------
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         _device.check_device(device, "new_tensor")
-        return Tensor(data, dtype=self.data.dtype if dtype is None else dtype,
+        return Tensor(data, dtype=self._data.dtype if dtype is None else dtype,
                       requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
@@ -212,15 +231,15 @@ class Tensor:
         _device.check_device(device, who)
         shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) \
             else tuple(size)
-        array = np.full(shape, value, dtype=self.data.dtype if dtype is None else
+        array = np.full(shape, value, dtype=self._data.dtype if dtype is None else
                         dtypes.as_dtype(dtype, who))
         t = _wrap(array)
         return t.requires_grad_(True) if requires_grad else t
 
     def requires_grad_(self, requires_grad=True):
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind != "f":
             raise RuntimeError(f"only floating-point tensors can require gradients; this one is "
-                               f"{self.data.dtype} (convert it with .float() or .double())")
+                               f"{self._data.dtype} (convert it with .float() or .double())")
         if not requires_grad and self._node is not None:
             raise RuntimeError("requires_grad_(False) on a non-leaf tensor; use .detach()")
         self.requires_grad = bool(requires_grad)
@@ -451,10 +470,10 @@ class Tensor:
         return ops.where(condition, self, other)
 
     def any(self):
-        return _wrap(np.asarray(self.data.any()))
+        return _wrap(np.asarray(self._data.any()))
 
     def all(self):
-        return _wrap(np.asarray(self.data.all()))
+        return _wrap(np.asarray(self._data.all()))
 
     # ---- elementwise math (ops/elementwise_math.py): one-line methods calling the functions ----
     def sin(self):
@@ -602,7 +621,7 @@ def _to_arguments(args, kwargs, who):
         raise TypeError(f"{who}: unexpected keyword arguments {sorted(kwargs)}")
     for arg in args:
         if isinstance(arg, Tensor):
-            dtype = arg.data.dtype
+            dtype = arg._data.dtype
         elif _device.is_device_like(arg):
             _device.check_device(arg, who)
         elif isinstance(arg, bool):  # to(dtype, non_blocking) / to(device, dtype, non_blocking, copy)
@@ -613,7 +632,7 @@ def _to_arguments(args, kwargs, who):
 
 
 def _init(t, array, version):
-    t.data = array
+    t._data = array
     t.requires_grad = False
     t.grad = None
     t._node = None
@@ -625,7 +644,7 @@ def _wrap(array, requires_grad=False, version=None):
     """A Tensor around ``array`` without a copy (the internal constructor; every op's output is
     made here, so the fields are set inline rather than through ``_init``)."""
     t = _new(Tensor)
-    t.data = array
+    t._data = array
     t.requires_grad = requires_grad
     t.grad = None
     t._node = None
@@ -639,11 +658,11 @@ _new = object.__new__
 
 def array_of(x):
     """The array behind a Tensor, or ``x`` (a number, an array) as an array."""
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def mark_modified(t):
-    """Record that ``t.data`` was changed in place by code outside the ops (optimizer kernels,
+    """Record that ``t._data`` was changed in place by code outside the ops (optimizer kernels,
     initialisers), so graphs that saved it refuse to backpropagate through stale values."""
     t._version[0] += 1
 
@@ -657,7 +676,7 @@ def clear_grads(tensors, set_to_none=True):
         if set_to_none:
             t.grad = None
         else:
-            t.grad.data[...] = 0
+            t.grad._data[...] = 0
 
 
 from . import ops  # noqa: E402  (ops needs the Tensor class defined above)

@@ -144,7 +144,7 @@ def check_vjp_matches_backward(info: OpInfo, dtype):
                 f"{_label(info, sample)}: input {k}'s vjp gradient is {r.dtype} {r.shape}, the "
                 f"backward's {a.dtype} {a.shape}")
             np.testing.assert_allclose(
-                r.data, a.data, rtol=rtol, atol=atol,
+                r._data, a._data, rtol=rtol, atol=atol,
                 err_msg=f"{_label(info, sample)}: input {k}: vjp and backward disagree")
 
 
@@ -166,7 +166,7 @@ def check_forward_reference(info: OpInfo, dtype):
                 f"{_label(info, sample)} output {k}: shape {g.shape}, reference {e.shape}")
             assert g.dtype == e.dtype, (
                 f"{_label(info, sample)} output {k}: dtype {g.dtype}, reference {e.dtype}")
-            np.testing.assert_allclose(g.data, e, rtol=rtol, atol=atol,
+            np.testing.assert_allclose(g._data, e, rtol=rtol, atol=atol,
                                        err_msg=f"{_label(info, sample)} output {k} ({np.dtype(dtype)})")
 
 
@@ -197,14 +197,14 @@ def check_backward_repeatable(info: OpInfo):
         outs = [o for o in _outputs(_call(info, args, kwargs)) if o.requires_grad]
         if not outs:
             continue
-        grads = [np.linspace(-1, 1, o.data.size).reshape(o.shape) for o in outs]
+        grads = [np.linspace(-1, 1, o._data.size).reshape(o.shape) for o in outs]
         passes = []
         for _ in range(2):
             for leaf in leaves:
                 leaf.grad = None
             for o, g in zip(outs, grads):
                 o.backward(g, retain_graph=True)
-            passes.append([leaf.grad.data.copy() for leaf in leaves])
+            passes.append([leaf.grad._data.copy() for leaf in leaves])
         for k, (first, second) in enumerate(zip(*passes)):
             assert np.array_equal(first, second), (
                 f"{_label(info, sample)}: input {k}'s gradient differs between two backward passes")

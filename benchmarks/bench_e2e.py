@@ -229,7 +229,7 @@ def digits_epoch_fns(seed=0, batch=64):
     def al_accuracy():
         model.eval()
         with al.no_grad():
-            pred = model(al.from_numpy(Xte)).data.argmax(axis=1)
+            pred = model(al.from_numpy(Xte))._data.argmax(axis=1)
         return float((pred == yte).mean())
     fns["autograd_lite"] = (al_epoch, al_accuracy)
 

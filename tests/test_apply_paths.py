@@ -40,8 +40,8 @@ def test_every_path_gives_the_same_forward(n):
     with al.no_grad():
         off = Combine.apply(*args)
     plain = Combine.apply(*[a.detach() if isinstance(a, al.Tensor) else a for a in args])
-    np.testing.assert_array_equal(recorded.data, off.data)
-    np.testing.assert_array_equal(recorded.data, plain.data)
+    np.testing.assert_array_equal(recorded._data, off._data)
+    np.testing.assert_array_equal(recorded._data, plain._data)
     expected = tuple([i == 0 for i in range(n)]) if n == 1 else \
         tuple([i == 0 for i in range(n - 1)] + [False])
     assert seen[0] == expected and seen[1] == expected
@@ -49,7 +49,7 @@ def test_every_path_gives_the_same_forward(n):
     assert recorded.requires_grad and not off.requires_grad and not plain.requires_grad
     assert off.is_leaf and plain.is_leaf
     recorded.sum().backward()
-    np.testing.assert_array_equal(xs[0].grad.data, np.ones(3))
+    np.testing.assert_array_equal(xs[0].grad._data, np.ones(3))
 
 
 def test_unrecorded_outputs_get_their_own_version_and_views_share_it():

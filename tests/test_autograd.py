@@ -15,7 +15,7 @@ def test_gradients_accumulate_into_leaves_across_backward_calls():
     x = al.tensor([1.0, 2.0, 3.0], requires_grad=True)
     (x * x).sum().backward()
     (x * 3).sum().backward()
-    np.testing.assert_allclose(x.grad.data, 2 * x.data + 3)
+    np.testing.assert_allclose(x.grad._data, 2 * x._data + 3)
 
 
 def test_shared_subexpression_gets_the_sum_of_both_paths():
@@ -48,7 +48,7 @@ def test_retain_graph_allows_a_second_backward():
     y = (x * x).sum()
     y.backward(retain_graph=True)
     y.backward()
-    np.testing.assert_allclose(x.grad.data, 4 * x.data)
+    np.testing.assert_allclose(x.grad._data, 4 * x._data)
 
 
 def test_intermediates_are_freed_right_after_backward_without_gc():
@@ -93,7 +93,7 @@ def test_detach_shares_data_and_stops_gradients():
     assert not d.requires_grad and d.is_leaf
     y = (x * d).sum()
     y.backward()
-    np.testing.assert_allclose(x.grad.data, d.data)
+    np.testing.assert_allclose(x.grad._data, d._data)
 
 
 def test_autograd_grad_leaves_dot_grad_untouched_and_handles_non_leaves():
@@ -101,8 +101,8 @@ def test_autograd_grad_leaves_dot_grad_untouched_and_handles_non_leaves():
     h = x * x
     y = (h * 3).sum()
     gx, gh = al.autograd.grad(y, [x, h], retain_graph=True)
-    np.testing.assert_allclose(gx.data, 6 * x.data)
-    np.testing.assert_allclose(gh.data, [3.0, 3.0])
+    np.testing.assert_allclose(gx._data, 6 * x._data)
+    np.testing.assert_allclose(gh._data, [3.0, 3.0])
     assert x.grad is None
 
 
@@ -140,7 +140,7 @@ def test_custom_function_forward_backward_and_needs_input_grad():
     x = al.tensor([1.0, 2.0], dtype=al.float64, requires_grad=True)
     Scale.apply(Cube.apply(x), 2.0).sum().backward()
     assert seen["needs"] == (True, False)
-    np.testing.assert_allclose(x.grad.data, 6 * x.data ** 2)
+    np.testing.assert_allclose(x.grad._data, 6 * x._data ** 2)
     assert al.gradcheck(lambda t: Cube.apply(t), (x,))
 
 
@@ -210,7 +210,7 @@ def test_backward_on_a_non_scalar_needs_a_gradient():
     with pytest.raises(RuntimeError, match=r"shape \(2,\)"):
         (x * 2).backward()
     (x * 2).backward(al.tensor([1.0, 10.0]))
-    np.testing.assert_allclose(x.grad.data, [2.0, 20.0])
+    np.testing.assert_allclose(x.grad._data, [2.0, 20.0])
 
 
 def test_backward_on_a_tensor_that_does_not_require_grad():
@@ -236,10 +236,10 @@ def test_multi_output_op_with_an_unused_output():
     x = al.tensor(np.arange(6.0), requires_grad=True)
     a, b, c = al.split(x, 2)
     (b * 2).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [0, 0, 2, 2, 0, 0])
+    np.testing.assert_allclose(x.grad._data, [0, 0, 2, 2, 0, 0])
 
 
 def test_grad_of_repeated_indices_accumulates():
     x = al.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x[np.array([0, 0, 2, 0])].sum().backward()
-    np.testing.assert_allclose(x.grad.data, [3.0, 0.0, 1.0])
+    np.testing.assert_allclose(x.grad._data, [3.0, 0.0, 1.0])

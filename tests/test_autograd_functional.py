@@ -55,7 +55,7 @@ def test_create_graph_keeps_results_differentiable():
     x = al.tensor([0.5, 1.5], dtype=al.float64, requires_grad=True)
     _, hv = AF.hvp(lambda z: (z ** 4).sum(), x, t([1.0, 1.0]), create_graph=True)
     third, = al.autograd.grad(hv.sum(), x)
-    np.testing.assert_allclose(third.numpy(), 24 * x.data)
+    np.testing.assert_allclose(third.numpy(), 24 * x._data)
 
 
 def test_inputs_are_left_alone():

@@ -45,12 +45,12 @@ def x64(*shape, seed=0):
 
 def test_pytorch_style_functions_run_and_gradcheck():
     x = x64(3, 4)
-    np.testing.assert_allclose(Exp.apply(x).data, np.exp(x.data))
+    np.testing.assert_allclose(Exp.apply(x)._data, np.exp(x._data))
     assert al.gradcheck(lambda t: Exp.apply(t).sum(), (x,))
     y = al.tensor(np.array([[-1.5, 0.7], [2.0, -0.3]]), dtype=al.float64, requires_grad=True)
     assert al.gradcheck(lambda t: (MyReLU.apply(t) * t).sum(), (y,))
     MyReLU.apply(y).sum().backward()
-    np.testing.assert_array_equal(y.grad.data, (y.data > 0).astype(float))
+    np.testing.assert_array_equal(y.grad._data, (y._data > 0).astype(float))
 
 
 def test_function_sees_tensors_and_numpy_function_sees_arrays():
@@ -84,7 +84,7 @@ def test_function_sees_tensors_and_numpy_function_sees_arrays():
     assert seen["forward"] == (al.Tensor, float, False)  # forward is not recorded
     assert seen["backward"] == (al.Tensor, al.Tensor)
     assert seen["array forward"] is np.ndarray and seen["array backward"] is np.ndarray
-    np.testing.assert_allclose(x.grad.data, [5.0, 5.0])
+    np.testing.assert_allclose(x.grad._data, [5.0, 5.0])
 
 
 def test_operations_inside_a_tensor_function_are_not_recorded():
@@ -105,7 +105,7 @@ def test_operations_inside_a_tensor_function_are_not_recorded():
     y = Square.apply(x)
     assert y.grad_fn is not None and y.grad_fn.name == "Square"
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, 2 * x.data)
+    np.testing.assert_allclose(x.grad._data, 2 * x._data)
 
 
 def test_in_place_change_of_a_tensor_saved_by_a_function_is_detected():
@@ -144,4 +144,4 @@ def test_multiple_outputs_and_needs_input_grad():
     a, b = SplitScale.apply(x, y)
     assert b.grad_fn is not None and not y.requires_grad
     (a.sum() + b.sum()).backward()
-    np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
+    np.testing.assert_allclose(x.grad._data, [2.0, 2.0])

@@ -38,7 +38,7 @@ def test_failure_message_names_input_worst_element_and_both_values():
 def test_report_gives_the_course_relative_error():
     cube = cube_with_backward_off_by(1.01)
     report, = al.gradcheck_report(lambda x: cube.apply(x).sum(), inputs())
-    x = inputs()[0].data
+    x = inputs()[0]._data
     g, g_true = 3 * x * x * 1.01, 3 * x * x
     expected = np.linalg.norm(g - g_true) / (np.linalg.norm(g) + np.linalg.norm(g_true))
     assert report.relative_error == pytest.approx(expected, rel=1e-6)
@@ -120,7 +120,7 @@ def test_gradgradcheck_catches_a_second_derivative_off_by_a_tenth_of_a_percent()
 def test_non_contiguous_input_is_perturbed_in_place():
     base = al.tensor(np.linspace(0.5, 1.5, 12).reshape(3, 4), dtype=al.float64)
     x = base.T.detach().requires_grad_()  # a transposed view: not C-contiguous
-    assert not x.data.flags.c_contiguous
+    assert not x._data.flags.c_contiguous
     cube = cube_with_backward_off_by(1.0)
     assert al.gradcheck(lambda t: cube.apply(t).sum(), (x,))
     with pytest.raises(al.GradcheckError):

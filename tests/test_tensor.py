@@ -21,8 +21,8 @@ def test_default_dtypes_follow_pytorch():
 
 
 def test_creation_functions():
-    np.testing.assert_array_equal(al.eye(3).data, np.eye(3))
-    np.testing.assert_array_equal(al.ones_like(al.zeros(2, 2)).data, np.ones((2, 2)))
+    np.testing.assert_array_equal(al.eye(3)._data, np.eye(3))
+    np.testing.assert_array_equal(al.ones_like(al.zeros(2, 2))._data, np.ones((2, 2)))
     assert al.empty(2, 4).shape == (2, 4)
     assert al.zeros(3, requires_grad=True).requires_grad
     a = np.arange(3.0)
@@ -35,27 +35,27 @@ def test_manual_seed_repeats_random_tensors():
     al.manual_seed(3)
     a, b = al.rand(4), al.randn(2, 2)
     al.manual_seed(3)
-    np.testing.assert_array_equal(a.data, al.rand(4).data)
-    np.testing.assert_array_equal(b.data, al.randn(2, 2).data)
+    np.testing.assert_array_equal(a._data, al.rand(4)._data)
+    np.testing.assert_array_equal(b._data, al.randn(2, 2)._data)
 
 
 def test_rng_state_round_trip():
     al.manual_seed(1)
     state = al.get_rng_state()
-    first = al.randn(3).data
+    first = al.randn(3)._data
     al.set_rng_state(state)
-    np.testing.assert_array_equal(first, al.randn(3).data)
+    np.testing.assert_array_equal(first, al.randn(3)._data)
 
 
 def test_attributes_and_conversions():
     t = al.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert t.shape == (2, 2) and t.ndim == 2 and t.size() == (2, 2) and t.size(-1) == 2
     assert t.numel() == 4 and t.is_leaf and t.T.tolist() == [[1.0, 3.0], [2.0, 4.0]]
-    assert np.asarray(t) is t.data and t.numpy() is t.data
+    assert np.asarray(t) is t._data and t.numpy() is t._data
     assert t.sum().item() == 10.0 and float(t[0, 1]) == 2.0
     assert t.double().dtype == al.float64 and t.to(al.float64).float().dtype == al.float32
     c = t.clone()
-    c.data[0, 0] = 5
+    c._data[0, 0] = 5
     assert t[0, 0].item() == 1.0
 
 

@@ -54,11 +54,11 @@ def test_same_values_and_gradients_as_torch(name):
     tx = torch.tensor(X, dtype=torch.float64, requires_grad=True)
     ty = torch.tensor(Y, dtype=torch.float64, requires_grad=True)
     a_out, t_out = fn(al, ax, ay), fn(torch, tx, ty)
-    np.testing.assert_allclose(a_out.data, t_out.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(a_out._data, t_out.detach().numpy(), rtol=1e-12, atol=1e-12)
     weights = np.linspace(-1.0, 2.0, t_out.numel()).reshape(tuple(t_out.shape))
     (a_out * al.tensor(weights, dtype=al.float64)).sum().backward()
     (t_out * torch.tensor(weights)).sum().backward()
     for a_leaf, t_leaf in ((ax, tx), (ay, ty)):
         t_grad = t_leaf.grad.numpy() if t_leaf.grad is not None else np.zeros_like(X)
-        a_grad = a_leaf.grad.data if a_leaf.grad is not None else np.zeros_like(X)
+        a_grad = a_leaf.grad._data if a_leaf.grad is not None else np.zeros_like(X)
         np.testing.assert_allclose(a_grad, t_grad, rtol=1e-12, atol=1e-12, err_msg=name)

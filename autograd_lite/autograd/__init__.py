@@ -22,7 +22,7 @@ def _root_grads(outputs, grad_outputs, caller, create_graph=False):
                                f"(no input that requires grad was used to compute it, or it was "
                                f"computed under no_grad)")
         if g is None:
-            if out.data.size != 1:
+            if out._data.size != 1:
                 raise RuntimeError(f"{caller}: grad can be created implicitly only for a scalar "
                                    f"output; output {i} has shape {out.shape}, so pass a gradient "
                                    f"of that shape")
@@ -34,7 +34,7 @@ def _root_grads(outputs, grad_outputs, caller, create_graph=False):
             grads.append(g if g.dtype == out.dtype else g.to(out.dtype))
             continue
         else:
-            g = np.asarray(g.data if isinstance(g, Tensor) else g, dtype=out.dtype)
+            g = np.asarray(g._data if isinstance(g, Tensor) else g, dtype=out.dtype)
             if g.shape != out.shape:
                 raise RuntimeError(f"{caller}: the gradient has shape {g.shape} but output {i} has "
                                    f"shape {out.shape}")

@@ -129,7 +129,7 @@ def _route_tensor(node, g, shape, dtype):
     if g.dtype != dtype:
         g = ops.astype(g, dtype)
     if anomaly._enabled[0]:
-        _route(node, g.data, shape, dtype)
+        _route(node, g._data, shape, dtype)
     return g
 
 
@@ -137,7 +137,7 @@ def _route(node, g, shape, dtype):
     """The one place where a gradient is made to fit its input: summed over broadcast axes,
     cast to the input's dtype, and (under detect_anomaly) checked for NaN/Inf."""
     if isinstance(g, Tensor):
-        g = g.data
+        g = g._data
     if type(g) is not np.ndarray:
         g = np.asarray(g)
     if g.shape != shape:
@@ -173,9 +173,9 @@ def _deliver_to_leaf(leaf, g, captured, capture):
     if isinstance(g, Tensor):  # create_graph: .grad stays on the graph, summed out of place
         leaf.grad = g if leaf.grad is None else leaf.grad + g
     elif leaf.grad is None:
-        leaf.grad = _wrap(np.array(g, dtype=leaf.data.dtype, copy=True))
+        leaf.grad = _wrap(np.array(g, dtype=leaf._data.dtype, copy=True))
     else:
-        leaf.grad.data += g
+        leaf.grad._data += g
 
 
 def _reverse_recording_order(pending):

@@ -54,7 +54,7 @@ class Context:
         """Keep arrays (or Tensors) for backward; in-place changes to them are detected."""
         for t in items:  # a plain loop: the built-in ops save arrays, and this runs per op
             if isinstance(t, Tensor):
-                self._saved = tuple([u.data if isinstance(u, Tensor) else u for u in items])
+                self._saved = tuple([u._data if isinstance(u, Tensor) else u for u in items])
                 self._versions = [(u._version, u._version[0]) for u in items
                                   if isinstance(u, Tensor)]
                 return
@@ -176,12 +176,12 @@ class Function:
             a, b = args
             if isinstance(a, Tensor):
                 need_a = a.requires_grad
-                a = a.data
+                a = a._data
             else:
                 need_a = False
             if isinstance(b, Tensor):
                 need_b = b.requires_grad
-                b = b.data
+                b = b._data
             else:
                 need_b = False
             arrays = (a, b)
@@ -189,7 +189,7 @@ class Function:
         elif n == 1:
             a = args[0]
             if isinstance(a, Tensor):
-                arrays = (a.data,)
+                arrays = (a._data,)
                 needs = (a.requires_grad,)
             else:
                 arrays = args
@@ -198,17 +198,17 @@ class Function:
             a, b, c = args
             if isinstance(a, Tensor):
                 need_a = a.requires_grad
-                a = a.data
+                a = a._data
             else:
                 need_a = False
             if isinstance(b, Tensor):
                 need_b = b.requires_grad
-                b = b.data
+                b = b._data
             else:
                 need_b = False
             if isinstance(c, Tensor):
                 need_c = c.requires_grad
-                c = c.data
+                c = c._data
             else:
                 need_c = False
             arrays = (a, b, c)
@@ -219,7 +219,7 @@ class Function:
             i = 0
             for a in args:
                 if isinstance(a, Tensor):
-                    arrays[i] = a.data
+                    arrays[i] = a._data
                     needs[i] = a.requires_grad
                 i += 1
             needs = tuple(needs)
@@ -345,18 +345,18 @@ def _apply_unrecorded(cls, args, arrays):
             raw = cls.forward(ctx, *arrays)
         elif len(args) == 1:
             a = args[0]
-            raw = cls.forward(ctx, a.data if isinstance(a, Tensor) else a)
+            raw = cls.forward(ctx, a._data if isinstance(a, Tensor) else a)
         elif len(args) == 2:
             a, b = args
-            raw = cls.forward(ctx, a.data if isinstance(a, Tensor) else a,
-                              b.data if isinstance(b, Tensor) else b)
+            raw = cls.forward(ctx, a._data if isinstance(a, Tensor) else a,
+                              b._data if isinstance(b, Tensor) else b)
         elif len(args) == 3:
             a, b, c = args
-            raw = cls.forward(ctx, a.data if isinstance(a, Tensor) else a,
-                              b.data if isinstance(b, Tensor) else b,
-                              c.data if isinstance(c, Tensor) else c)
+            raw = cls.forward(ctx, a._data if isinstance(a, Tensor) else a,
+                              b._data if isinstance(b, Tensor) else b,
+                              c._data if isinstance(c, Tensor) else c)
         else:
-            raw = cls.forward(ctx, *[a.data if isinstance(a, Tensor) else a for a in args])
+            raw = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args])
     except (ValueError, IndexError, TypeError) as error:
         raise _named_error(cls, error, args) from error
     if type(raw) is np.ndarray and not cls.returns_view:
@@ -386,7 +386,7 @@ def _named_error(cls, error, args):
 
 def _as_output(r):
     if isinstance(r, Tensor):
-        return r.data
+        return r._data
     if type(r) is not np.ndarray:
         return np.asarray(r)
     return r
@@ -402,8 +402,8 @@ def _resave_outputs(ctx, raw, outputs):
 
 def _edge(t):
     if t._node is None:
-        return (t, None, t.data.shape, t.data.dtype)
-    return (t._node, t._out_index, t.data.shape, t.data.dtype)
+        return (t, None, t._data.shape, t._data.dtype)
+    return (t._node, t._out_index, t._data.shape, t._data.dtype)
 
 
 def _record_saved_versions(ctx, inputs, outputs):
@@ -416,7 +416,7 @@ def _record_saved_versions(ctx, inputs, outputs):
         source = None
         k = 0
         for t in inputs:
-            if isinstance(t, Tensor) and item is t.data:
+            if isinstance(t, Tensor) and item is t._data:
                 versions.append((t._version, t._version[0]))
                 source = k
                 break
@@ -424,7 +424,7 @@ def _record_saved_versions(ctx, inputs, outputs):
         else:
             j = -1
             for t in outputs:
-                if item is t.data:
+                if item is t._data:
                     versions.append((t._version, t._version[0]))
                     source = j
                     break

@@ -100,7 +100,7 @@ class TensorDataset(Dataset):
     def _get_batch(self, indices):
         """The batch at ``indices`` (an int array), one fancy-index per tensor."""
         indices = np.asarray(indices, dtype=np.intp)
-        return tuple(t[indices] if t.requires_grad else from_numpy(t.data[indices])
+        return tuple(t[indices] if t.requires_grad else from_numpy(t._data[indices])
                      for t in self.tensors)
 
 

@@ -29,7 +29,7 @@ def default_collate(samples):
     if isinstance(first, Tensor):
         if any(s.requires_grad for s in samples):
             return stack(list(samples), 0)
-        return from_numpy(np.stack([s.data for s in samples]))
+        return from_numpy(np.stack([s._data for s in samples]))
     if isinstance(first, (np.ndarray, np.generic)):
         return from_numpy(np.stack([np.asarray(s) for s in samples]))
     if isinstance(first, (bool, numbers.Number)) and not isinstance(first, complex):

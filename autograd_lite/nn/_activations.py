@@ -39,7 +39,7 @@ def elu(input, alpha=1.0, inplace=False):  # noqa: A002
     """x for x > 0, α(eˣ − 1) otherwise (Clevert et al. 2015)."""
     x = _float_tensor(input, "elu")
     negative = (ops.exp(ops.clamp(x, max=0.0)) - 1.0) * float(alpha)
-    return ops.where(x.data > 0, x, negative)
+    return ops.where(x._data > 0, x, negative)
 
 
 def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
@@ -50,7 +50,7 @@ def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
     soft = ops.log(ops.exp(ops.clamp(z, max=threshold)) + 1.0)
     if beta != 1.0:
         soft = soft * (1.0 / beta)
-    return ops.where(z.data > threshold, x, soft)
+    return ops.where(z._data > threshold, x, soft)
 
 
 def mish(input, inplace=False):  # noqa: A002
@@ -66,8 +66,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
     lo, hi = float(min_val), float(max_val)
     if lo > hi:
         raise ValueError(f"hardtanh: min_val ({lo}) cannot be greater than max_val ({hi})")
-    inside = (x.data > lo) & (x.data < hi)
-    clipped = Tensor(np.clip(x.data, lo, hi))
+    inside = (x._data > lo) & (x._data < hi)
+    clipped = Tensor(np.clip(x._data, lo, hi))
     return ops.where(inside, x, clipped)
 
 

@@ -42,7 +42,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                f"is_causal=True")
         attn_mask = np.tril(np.ones((length, source), dtype=bool))
     if attn_mask is not None:
-        mask = attn_mask.data if isinstance(attn_mask, Tensor) else np.asarray(attn_mask)
+        mask = attn_mask._data if isinstance(attn_mask, Tensor) else np.asarray(attn_mask)
         try:
             np.broadcast_shapes(mask.shape, tuple(scores.shape))
         except ValueError:

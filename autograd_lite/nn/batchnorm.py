@@ -73,7 +73,7 @@ class _BatchNorm(Module):
         params, buffers = self._parameters, self._buffers
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            count = x.data.size // x.shape[1] if x.shape[1] else 0
+            count = x._data.size // x.shape[1] if x.shape[1] else 0
             if count <= 1:
                 raise ValueError(
                     f"{type(self).__name__}: expected more than 1 value per channel when "
@@ -81,10 +81,10 @@ class _BatchNorm(Module):
                     f"normalised with its own statistics: use a larger batch, or call eval() "
                     f"to use the running statistics.")
             tracked = buffers["num_batches_tracked"]
-            tracked.data += 1  # what add_(1) under no_grad does, without its checks
+            tracked._data += 1  # what add_(1) under no_grad does, without its checks
             mark_modified(tracked)
             if self.momentum is None:
-                factor = 1.0 / float(tracked.data)
+                factor = 1.0 / float(tracked._data)
         use_batch_stats = self.training or not self.track_running_stats
         keep_running = not self.training or self.track_running_stats
         return F.batch_norm(

@@ -67,8 +67,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     n1, n2 = _vector_norm(x1, 2, dim), _vector_norm(x2, 2, dim)
     eps = float(eps)
     # clamp the values, not the graph: n + (max(n, eps) − n), the correction a constant
-    n1 = n1 + Tensor(np.maximum(n1.data, eps) - n1.data)
-    n2 = n2 + Tensor(np.maximum(n2.data, eps) - n2.data)
+    n1 = n1 + Tensor(np.maximum(n1._data, eps) - n1._data)
+    n2 = n2 + Tensor(np.maximum(n2._data, eps) - n2._data)
     return ops.sum((x1 / n1) * (x2 / n2), dim)
 
 

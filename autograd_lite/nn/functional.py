@@ -38,7 +38,7 @@ def _tensor(x, who, name="input", like=None):
 def _array_or_none(x):
     if x is None:
         return None
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _check_reduction(reduction, who):
@@ -61,10 +61,10 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
     input = _tensor(input, "linear")
     if isinstance(weight, Tensor):
         # the common case (a layer's parameters), checked on the arrays in one test
-        x, w = input.data, weight.data
+        x, w = input._data, weight._data
         if (w.ndim == 2 and x.ndim != 0 and x.shape[-1] == w.shape[1] and x.dtype is w.dtype
                 and (bias is None or (isinstance(bias, Tensor)
-                                      and bias.data.shape == (w.shape[0],)))):
+                                      and bias._data.shape == (w.shape[0],)))):
             return fused.Linear.apply(input, weight, bias)
     if weight.ndim != 2:
         raise OpError(f"linear: weight must be 2-D (out_features, in_features), got shape "
@@ -164,7 +164,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ValueError("batch_norm: training=False needs running_mean and running_var")
         return fused.BatchNormEval.apply(input, running_mean, running_var, weight, bias,
                                          float(eps))
-    count = input.data.size // channels if channels else 0
+    count = input._data.size // channels if channels else 0
     if count <= 1:
         raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                          f"got input of shape {tuple(input.shape)}; a batch of one cannot be "
@@ -180,12 +180,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         # what running.copy_(...) under no_grad does (the same expression, cast into the
         # buffer, its version bumped), without copy_'s checks: this runs every training step
         if running_mean is not None:
-            np.copyto(running_mean.data, (1.0 - m) * running_mean.data + m * stats["mean"],
+            np.copyto(running_mean._data, (1.0 - m) * running_mean._data + m * stats["mean"],
                       casting="unsafe")
             mark_modified(running_mean)
         if running_var is not None:
             unbiased = stats["var"] * (n / (n - 1))
-            np.copyto(running_var.data, (1.0 - m) * running_var.data + m * unbiased,
+            np.copyto(running_var._data, (1.0 - m) * running_var._data + m * unbiased,
                       casting="unsafe")
             mark_modified(running_var)
     return out
@@ -193,7 +193,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 # ---- losses -------------------------------------------------------------------------------
 def _int_target(target, who):
-    array = target.data if isinstance(target, Tensor) else np.asarray(target)
+    array = target._data if isinstance(target, Tensor) else np.asarray(target)
     if array.dtype.kind not in "iu":
         raise TypeError(f"{who}: integer class labels expected, got a {array.dtype} target")
     return array.astype(np.int64, copy=False)
@@ -322,7 +322,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):  # noqa:
     input = _tensor(input, "binary_cross_entropy")
     target = _tensor(target, "binary_cross_entropy", "target", like=input)
     _check_same_shape(input, target, "binary_cross_entropy")
-    data = input.data
+    data = input._data
     # min/max propagate NaN, and NaN compares False: one test catches both (two reductions)
     if data.size and not (data.min() >= 0 and data.max() <= 1):
         raise ValueError("binary_cross_entropy: all elements of input must be probabilities in "

@@ -22,11 +22,11 @@ class Parameter(Tensor):
         if data is None:
             array = np.empty((0,), dtype=np.float32)
         elif isinstance(data, Tensor):
-            array = data.data
+            array = data._data
         elif isinstance(data, np.ndarray):
             array = data
         else:
-            array = Tensor(data).data
+            array = Tensor(data)._data
         _init(self, array, None)
         if requires_grad:
             self.requires_grad_(True)
@@ -270,11 +270,11 @@ class Module:
         if dtype.kind != "f":
             raise TypeError(f"Module.to: only floating-point dtypes are supported, got {dtype}")
         for t in list(self.parameters()) + list(self.buffers()):
-            if t.data.dtype.kind == "f" and t.data.dtype != dtype:
-                t.data = t.data.astype(dtype)
+            if t._data.dtype.kind == "f" and t._data.dtype != dtype:
+                t._data = t._data.astype(dtype)
                 mark_modified(t)
                 if t.grad is not None:
-                    t.grad = Tensor._from_array(t.grad.data.astype(dtype))
+                    t.grad = Tensor._from_array(t.grad._data.astype(dtype))
         return self
 
     def double(self):
@@ -321,11 +321,11 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            array = value.data if isinstance(value, Tensor) else np.asarray(value)
-            if array.shape != target.data.shape:
+            array = value._data if isinstance(value, Tensor) else np.asarray(value)
+            if array.shape != target._data.shape:
                 mismatched.append(f"size mismatch for {key}: copying a param with shape "
                                   f"{array.shape} from checkpoint, the shape in current model is "
-                                  f"{target.data.shape}.")
+                                  f"{target._data.shape}.")
         problems = []
         if strict and unexpected:
             problems.append("Unexpected key(s) in state_dict: "
@@ -341,8 +341,8 @@ class Module:
             for key, target in own.items():
                 if key in state_dict:
                     value = state_dict[key]
-                    array = value.data if isinstance(value, Tensor) else np.asarray(value)
-                    np.copyto(target.data, array, casting="unsafe")
+                    array = value._data if isinstance(value, Tensor) else np.asarray(value)
+                    np.copyto(target._data, array, casting="unsafe")
                     mark_modified(target)
         return _IncompatibleKeys(missing, unexpected)
 

@@ -50,7 +50,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta == 0:
         return _reduce(size, reduction)
     beta = float(beta)
-    loss = ops.where(size.data < beta, diff * diff * (0.5 / beta), size - 0.5 * beta)
+    loss = ops.where(size._data < beta, diff * diff * (0.5 / beta), size - 0.5 * beta)
     return _reduce(loss, reduction)
 
 
@@ -63,7 +63,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):  # noqa: A002
     diff = x - y
     size = ops.abs(diff)
     delta = float(delta)
-    loss = ops.where(size.data < delta, diff * diff * 0.5, (size - 0.5 * delta) * delta)
+    loss = ops.where(size._data < delta, diff * diff * 0.5, (size - 0.5 * delta) * delta)
     return _reduce(loss, reduction)
 
 
@@ -79,7 +79,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
     if log_target:
         loss = ops.exp(t) * (t - x)
     else:
-        positive = t.data > 0
+        positive = t._data > 0
         safe = ops.where(positive, t, Tensor(np.ones((), dtype=t.dtype)))
         loss = t * ops.log(safe) - t * x   # xlogy(t, t): 0·log 0 = 0
     if reduction == "batchmean":

@@ -10,7 +10,7 @@ __all__ = ["embedding", "one_hot", "Embedding"]
 
 
 def _indices(input, who):
-    array = input.data if isinstance(input, Tensor) else np.asarray(input)
+    array = input._data if isinstance(input, Tensor) else np.asarray(input)
     if array.dtype.kind not in "iu":
         raise TypeError(f"{who}: indices must be an integer tensor, got {array.dtype}")
     return array.astype(np.int64, copy=False)
@@ -61,7 +61,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # 
 def one_hot(tensor, num_classes=-1):
     """int64 tensor of shape (*, num_classes) with a 1 at each index; num_classes=-1 takes
     max + 1. Not differentiable."""
-    index = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    index = tensor._data if isinstance(tensor, Tensor) else np.asarray(tensor)
     if index.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot: only applicable to integer index tensors, got "
                            f"{index.dtype}")
@@ -106,7 +106,7 @@ class Embedding(Module):
             self.weight = Parameter(np.empty(shape, dtype=dtype), requires_grad=not _freeze)
             self.reset_parameters()
         else:
-            data = _weight.data if isinstance(_weight, Tensor) else np.asarray(_weight)
+            data = _weight._data if isinstance(_weight, Tensor) else np.asarray(_weight)
             if tuple(data.shape) != shape:
                 raise ValueError(f"Embedding: _weight of shape {tuple(data.shape)} does not "
                                  f"match (num_embeddings, embedding_dim) = {shape}")

@@ -53,7 +53,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     norm_type = float(norm_type)
     if not params:
         return _wrap(np.zeros((), dtype=np.float32))
-    grads = [p.grad.data for p in params]
+    grads = [p.grad._data for p in params]
     if math.isinf(norm_type):
         total = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads)
     else:
@@ -65,15 +65,15 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     coef = max_norm / (total + 1e-6)
     if coef < 1.0:
         for p in params:
-            p.grad.data *= p.grad.data.dtype.type(coef)
-    return _wrap(np.asarray(total, dtype=params[0].grad.data.dtype))
+            p.grad._data *= p.grad._data.dtype.type(coef)
+    return _wrap(np.asarray(total, dtype=params[0].grad._data.dtype))
 
 
 def clip_grad_value_(parameters, clip_value):
     """Clamp every gradient element into [−clip_value, clip_value]."""
     clip_value = float(clip_value)
     for p in _params_with_grad(parameters):
-        np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
+        np.clip(p.grad._data, -clip_value, clip_value, out=p.grad._data)
 
 
 def parameters_to_vector(parameters):
@@ -100,6 +100,6 @@ def vector_to_parameters(vec, parameters):
     with grad_mode.no_grad():
         for p in params:
             n = p.numel()
-            np.copyto(p.data, vec.data[offset:offset + n].reshape(p.shape), casting="unsafe")
+            np.copyto(p._data, vec._data[offset:offset + n].reshape(p.shape), casting="unsafe")
             mark_modified(p)
             offset += n

@@ -175,13 +175,13 @@ def promote_operands(a, b, true_division=False):
     The common cases return at once (two tensors of one dtype, a float tensor and a Python
     number): this runs on every arithmetic op."""
     if type(a) is Tensor:
-        da = a.data.dtype
+        da = a._data.dtype
         if type(b) is Tensor:
-            if da is b.data.dtype and (da.kind == "f" or not true_division):
+            if da is b._data.dtype and (da.kind == "f" or not true_division):
                 return a, b
         elif da.kind == "f" and type(b) in (float, int):
             return a, b
-    elif type(b) is Tensor and b.data.dtype.kind == "f" and type(a) in (float, int):
+    elif type(b) is Tensor and b._data.dtype.kind == "f" and type(a) in (float, int):
         return a, b
     target = dtypes.result_type(_dtype_view(a), _dtype_view(b))
     if true_division and target.kind != "f":
@@ -191,12 +191,12 @@ def promote_operands(a, b, true_division=False):
 
 def _dtype_view(x):
     """What ``result_type`` reads for an operand: a tensor's array, or the number itself."""
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _converted(x, dtype):
     if isinstance(x, Tensor):
-        return x if x.data.dtype == dtype else Cast.apply(x, dtype)
+        return x if x._data.dtype == dtype else Cast.apply(x, dtype)
     if isinstance(x, np.ndarray) and x.dtype != dtype:
         return x.astype(dtype)
     return x

@@ -6,7 +6,7 @@ from ..tensor import Tensor, _wrap
 
 def _data(x):
     """The array behind a Tensor; anything else (a number, an array) as it is."""
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def lt(a, b):

@@ -33,7 +33,7 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 # ---- helpers --------------------------------------------------------------------------------
 def _array(x):
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _is_float(x):
@@ -44,7 +44,7 @@ def _as_float(x):
     """``x`` itself when it is a float Tensor or a Python number, else its values in the default
     float dtype (integer and bool tensors never require grad, so nothing is lost)."""
     if isinstance(x, Tensor):
-        return x if x.data.dtype.kind == "f" else _wrap(x.data.astype(dtypes.get_default_dtype()))
+        return x if x._data.dtype.kind == "f" else _wrap(x._data.astype(dtypes.get_default_dtype()))
     if isinstance(x, (bool, int, float)):
         return float(x)
     return _wrap(np.asarray(x, dtype=dtypes.get_default_dtype()))

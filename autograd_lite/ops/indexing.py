@@ -71,7 +71,7 @@ class GetItemView(GetItem):
 # ---- index preparation and the public function --------------------------------------------
 def _index_part(part):
     if isinstance(part, Tensor):
-        part = part.data
+        part = part._data
     if isinstance(part, list):
         part = np.asarray(part)
     if isinstance(part, np.ndarray) and part.dtype.kind not in "bi" and part.dtype.kind != "u":

@@ -18,7 +18,7 @@ def _check_inplace(t, op):
 
 def _inplace(t, op, fn):
     _check_inplace(t, op)
-    fn(t.data)
+    fn(t._data)
     t._version[0] += 1
     return t
 
@@ -124,7 +124,7 @@ def setitem_(t, index, value):
     if not is_basic(index):
         index, int_dims = torch_order(index, t.ndim)
         if int_dims:  # the value fits PyTorch's shape: give it numpy's size-1 dims back
-            full = t.data[index].shape
+            full = t._data[index].shape
             value = np.broadcast_to(value, tuple(n for d, n in enumerate(full)
                                                  if d not in int_dims)).reshape(full)
     _inplace(t, "__setitem__", lambda d: d.__setitem__(index, value))

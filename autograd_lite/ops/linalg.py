@@ -85,7 +85,7 @@ def matmul(a, b):
     Returns:
         Tensor: ``(..., n, m)``, less the dims of 1-D operands.
     """
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.data.dtype != b.data.dtype:
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.dtype != b._data.dtype:
         raise OpError(f"matmul: expected both operands to have the same dtype, got {a.dtype} and "
                       f"{b.dtype} (as PyTorch, matmul does not promote; convert one)")
     return MatMul.apply(a, b)

@@ -266,7 +266,7 @@ class Dropout(NumpyFunction):
             mask = dropout_mask(g.shape, g.dtype, ctx.p, ctx.seed)
         else:
             mask, = ctx.saved_tensors
-            mask = mask.data
+            mask = mask._data
         return g * _wrap(mask), None, None
 
 
@@ -371,7 +371,7 @@ class CrossEntropy(NumpyFunction):
             denominator = float(target.shape[0])
         else:
             a, denominator = cross_entropy_coefficients(
-                target.data, logits.shape[1], logits.dtype, ctx.weight, ctx.ignore_index,
+                target._data, logits.shape[1], logits.dtype, ctx.weight, ctx.ignore_index,
                 ctx.smoothing)
             a = _wrap(a)
         return _cross_entropy_grads(ctx, g, logp, logp.exp(), a, denominator)

@@ -83,7 +83,7 @@ class Abs(NumpyFunction):
     @staticmethod
     def vjp(ctx, g):
         x, = ctx.saved_tensors
-        return g * _wrap(np.sign(x.data))
+        return g * _wrap(np.sign(x._data))
 
 
 class Clamp(NumpyFunction):
@@ -103,7 +103,7 @@ class Clamp(NumpyFunction):
     @staticmethod
     def vjp(ctx, g):
         x, = ctx.saved_tensors
-        return g * _wrap(_clamp_inside(x.data, ctx.lo, ctx.hi).astype(x.dtype)), None, None
+        return g * _wrap(_clamp_inside(x._data, ctx.lo, ctx.hi).astype(x.dtype)), None, None
 
 
 def _clamp_inside(x, lo, hi):
@@ -131,7 +131,7 @@ class Relu(NumpyFunction):
     @staticmethod
     def vjp(ctx, g):
         out, = ctx.saved_tensors
-        return g * _wrap((out.data > 0).astype(out.dtype))
+        return g * _wrap((out._data > 0).astype(out.dtype))
 
 
 class LeakyRelu(NumpyFunction):
@@ -153,7 +153,7 @@ class LeakyRelu(NumpyFunction):
     @staticmethod
     def vjp(ctx, g):
         x, = ctx.saved_tensors
-        return g * _wrap(np.where(x.data > 0, 1, ctx.slope).astype(x.dtype)), None
+        return g * _wrap(np.where(x._data > 0, 1, ctx.slope).astype(x.dtype)), None
 
 
 class Sigmoid(NumpyFunction):
@@ -382,7 +382,7 @@ def where(condition, a, b):
         a (Tensor or number): values where ``condition`` is true.
         b (Tensor or number): values where it is false.
     """
-    condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    condition = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if condition.dtype != np.bool_:
         raise TypeError(f"where: condition must be a bool tensor, got {condition.dtype}")
     return Where.apply(condition, a, b)

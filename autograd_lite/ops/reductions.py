@@ -158,7 +158,7 @@ class MaxAll(NumpyFunction):
     @staticmethod
     def vjp(ctx, g):
         x, out = ctx.saved_tensors
-        hits = x.data == out.data
+        hits = x._data == out._data
         return g * _wrap((hits / np.count_nonzero(hits)).astype(x.dtype)), None
 
 
@@ -255,7 +255,7 @@ def sum(x, dim=None, keepdim=False, *, axis=None, dtype=None):  # noqa: A001 - t
     if dtype is not None:
         x = x.to(dtype)
     if dim is None and isinstance(x, Tensor):  # the common loss.sum(): no dim to check
-        ndim = x.data.ndim
+        ndim = x._data.ndim
         return Sum.apply(x, _ALL_DIMS[ndim] if ndim < 8 else tuple(range(ndim)), keepdim)
     return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim)
 
@@ -325,7 +325,7 @@ def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
 
 def _max_or_min(x, dim, keepdim, is_max):
     name = "max" if is_max else "min"
-    if x.data.size == 0:
+    if x._data.size == 0:
         raise OpError(f"{name}: the tensor is empty")
     if dim is None:
         return MaxAll.apply(x, is_max)
@@ -397,7 +397,7 @@ def argmin(x, dim=None, keepdim=False, *, axis=None):
 
 
 def _arg_extreme(fn, x, dim, keepdim, name):
-    data = x.data
+    data = x._data
     if dim is None:
         out = np.asarray(fn(data))
         return _wrap(out.reshape((1,) * data.ndim) if keepdim else out)

@@ -145,7 +145,7 @@ def reshape(x, *shape):
         *shape (int or tuple of ints): the new shape, as ints or one tuple.
     """
     shape = _shape_args(shape)
-    size = x.data.size
+    size = x._data.size
     known = int(np.prod([n for n in shape if n != -1]))
     if shape.count(-1) > 1 or (-1 not in shape and known != size) or (
             -1 in shape and (known == 0 or size % known)):

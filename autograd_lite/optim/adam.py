@@ -76,7 +76,7 @@ class Adam(Optimizer):
         amsgrad = bool(group["amsgrad"])
         batches = {}
         for p, grad, state in items:
-            param = p.data
+            param = p._data
             self._init_state(param, state, amsgrad)
             g = None if amsgrad else updates.many_grad(param, grad, state["exp_avg"],
                                                        state["exp_avg_sq"])

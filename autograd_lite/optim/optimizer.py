@@ -14,7 +14,7 @@ It follows ``torch.optim.Optimizer``:
   of ``param_groups`` (as PyTorch does), so a state dict saved from one model loads into a
   freshly built copy of it, and a resumed run continues bit for bit.
 
-Parameters are updated by writing into ``p.data`` (never rebinding it), then bumping the
+Parameters are updated by writing into ``p._data`` (never rebinding it), then bumping the
 tensor's version with ``autograd_lite.tensor.mark_modified`` so that a graph which saved the old
 values refuses to backpropagate through the new ones.
 """
@@ -54,7 +54,7 @@ class Optimizer:
     """Base class: holds parameter groups and per-parameter state.
 
     Subclasses pass their hyperparameter defaults to ``__init__`` and implement ``_update(p,
-    grad, state, group)``, which changes ``p.data`` in place given the gradient array ``grad``
+    grad, state, group)``, which changes ``p._data`` in place given the gradient array ``grad``
     (the base class calls ``mark_modified`` afterwards). ``_check_group(group)`` validates one
     group's hyperparameters (it runs for the constructor's groups and for ``add_param_group``).
     """
@@ -105,8 +105,8 @@ class Optimizer:
                 raise ValueError("can't optimize a non-leaf Tensor (one produced by an op); "
                                  "optimize the leaf it was computed from, or .detach() it and "
                                  "call .requires_grad_()")
-            if p.data.dtype.kind != "f":
-                raise TypeError(f"can only optimize floating-point tensors, got {p.data.dtype}")
+            if p._data.dtype.kind != "f":
+                raise TypeError(f"can only optimize floating-point tensors, got {p._data.dtype}")
         if len({id(p) for p in params}) != len(params):
             raise ValueError("a param group contains the same parameter more than once")
         group["params"] = params
@@ -153,8 +153,8 @@ class Optimizer:
                     g = p.grad
                     if g is None:
                         continue
-                    grad = g.data if isinstance(g, Tensor) else np.asarray(g)
-                    data = p.data
+                    grad = g._data if isinstance(g, Tensor) else np.asarray(g)
+                    data = p._data
                     if grad.shape != data.shape:
                         raise RuntimeError(f"the gradient of a parameter of shape "
                                            f"{data.shape} has shape {grad.shape}")
@@ -173,7 +173,7 @@ class Optimizer:
         parameter's version. This default runs ``_update`` on one parameter at a time;
         optimizers override it to update many small parameters in one kernel call."""
         for p, grad, state in items:
-            self._update(p.data, grad, state, group)
+            self._update(p._data, grad, state, group)
             mark_modified(p)
 
     def _update(self, param, grad, state, group):  # pragma: no cover - abstract
@@ -275,7 +275,7 @@ def _plain(value):
     """A hyperparameter as Python values, whatever a file format turned it into (0-d arrays
     and numpy scalars become numbers or bools, 1-d arrays lists)."""
     if isinstance(value, Tensor):
-        value = value.data
+        value = value._data
     if isinstance(value, np.ndarray):
         return value.item() if value.ndim == 0 else value.tolist()
     if isinstance(value, np.generic):
@@ -288,17 +288,17 @@ def _restore_value(name, value, p):
     dtype after checking their shape; ``step`` comes back as a Python int, whatever form the
     saved value took (an int, a float, a 0-d array from an ``.npz`` file, a tensor)."""
     if isinstance(value, Tensor):
-        value = value.data
+        value = value._data
     if name == "step":
         return int(np.asarray(value).item())
-    if p.data.ndim == 0 and isinstance(value, (float, np.floating)):
+    if p._data.ndim == 0 and isinstance(value, (float, np.floating)):
         value = np.asarray(value)  # a 0-d parameter's state, flattened to a number by a file
     if isinstance(value, (np.ndarray, list, tuple)):
         value = np.asarray(value)
-        if value.shape != p.data.shape:
+        if value.shape != p._data.shape:
             raise ValueError(f"state {name!r} has shape {value.shape}, its parameter has shape "
-                             f"{p.data.shape}")
-        return np.array(value, dtype=p.data.dtype, order="C", copy=True)
+                             f"{p._data.shape}")
+        return np.array(value, dtype=p._data.dtype, order="C", copy=True)
     if isinstance(value, np.generic):
         return value.item()
     return copy.deepcopy(value)

@@ -73,7 +73,7 @@ class SGD(Optimizer):
         batches = {}
         for item in items:
             p, grad, state = item
-            param = p.data
+            param = p._data
             buf = None
             if momentum != 0:
                 buf = state.get("momentum_buffer")

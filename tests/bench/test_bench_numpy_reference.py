@@ -31,7 +31,7 @@ def _al_step(spec, params, buffers, x, y, loss, seed):
     else:
         value = al.nn.functional.cross_entropy(out, al.from_numpy(y))
     value.backward()
-    grads = {name: p.grad.data for name, p in model.named_parameters()}
+    grads = {name: p.grad._data for name, p in model.named_parameters()}
     return float(value.item()), grads, model
 
 
@@ -67,7 +67,7 @@ def _check(spec, batch, loss, seed=3):
     # the running statistics follow the same update
     state = model.state_dict()
     for name, value in np_model.buffers.items():
-        np.testing.assert_allclose(value, state[name].data, rtol=TOL, atol=TOL, err_msg=name)
+        np.testing.assert_allclose(value, state[name]._data, rtol=TOL, atol=TOL, err_msg=name)
 
 
 def test_dropout_seed_stream_matches_the_framework():
@@ -107,7 +107,7 @@ def test_numpy_optimizers_match_autograd_lite_after_a_step():
             opt.step()
             np_opt.step(grads)
         for k, p in named.items():
-            np.testing.assert_allclose(np_params[k], p.data, rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(np_params[k], p._data, rtol=1e-12, atol=1e-12)
 
 
 def test_gradcheck_by_hand_passes_and_catches_a_wrong_gradient():

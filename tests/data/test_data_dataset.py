@@ -13,10 +13,10 @@ def test_tensor_dataset_from_arrays_and_tensors():
     ds = TensorDataset(X, y)
     assert len(ds) == 6 and all(isinstance(t, Tensor) for t in ds.tensors)
     x3, y3 = ds[3]
-    np.testing.assert_array_equal(x3.data, X[3])
+    np.testing.assert_array_equal(x3._data, X[3])
     assert y3.item() == 1
-    np.testing.assert_array_equal(ds[-1][0].data, X[5])
-    assert ds.tensors[0].data is X or np.shares_memory(ds.tensors[0].data, X)  # no copy
+    np.testing.assert_array_equal(ds[-1][0]._data, X[5])
+    assert ds.tensors[0]._data is X or np.shares_memory(ds.tensors[0]._data, X)  # no copy
     assert TensorDataset([[1.0], [2.0]]).tensors[0].dtype == al.float32
 
 

@@ -18,7 +18,7 @@ def _dataset(n, features=3):
 
 
 def _epoch_ids(loader):
-    return [batch[1].data.copy() for batch in loader]
+    return [batch[1]._data.copy() for batch in loader]
 
 
 class ListDataset(Dataset):
@@ -68,7 +68,7 @@ def test_batches_are_tuples_of_tensors_matching_the_rows():
     for xb, yb in DataLoader(TensorDataset(X, y), batch_size=6, shuffle=True, seed=3):
         assert isinstance(xb, Tensor) and isinstance(yb, Tensor)
         assert xb.dtype == al.float32 and yb.dtype == al.int64
-        np.testing.assert_array_equal(xb.data, X[yb.data])
+        np.testing.assert_array_equal(xb._data, X[yb._data])
     batch = next(iter(DataLoader(TensorDataset(X), batch_size=4)))
     assert isinstance(batch, tuple) and len(batch) == 1
 
@@ -76,7 +76,7 @@ def test_batches_are_tuples_of_tensors_matching_the_rows():
 def test_batches_are_copies_not_views():
     X = np.zeros((6, 2), dtype=np.float32)
     xb, = next(iter(DataLoader(TensorDataset(X), batch_size=3)))
-    xb.data[...] = 5
+    xb._data[...] = 5
     assert not X.any()
 
 
@@ -124,11 +124,11 @@ def test_order_is_fixed_when_the_epoch_starts():
     al.manual_seed(0)
     loader = DataLoader(_dataset(20), batch_size=5, shuffle=True)
     it = iter(loader)
-    head = next(it)[1].data.copy()
+    head = next(it)[1]._data.copy()
     al.manual_seed(0)
     expected = al.random.generator().permutation(20)
     al.randn(100)  # other draws mid-epoch (dropout, say) do not change this epoch's batches
-    rest = [b[1].data for b in it]
+    rest = [b[1]._data for b in it]
     np.testing.assert_array_equal(np.concatenate([head] + rest), expected)
 
 
@@ -138,7 +138,7 @@ def test_generic_dataset_goes_through_collate():
     for xb, ib in loader:
         assert isinstance(xb, Tensor) and xb.shape[1:] == (2,) and xb.dtype == al.float32
         assert ib.dtype == al.int64
-        np.testing.assert_array_equal(xb.data[:, 0], ib.data)
+        np.testing.assert_array_equal(xb._data[:, 0], ib._data)
         seen += ib.tolist()
     assert sorted(seen) == list(range(7))
 
@@ -179,7 +179,7 @@ def test_collate_keeps_gradients_flowing():
     w = al.tensor([1.0, 2.0], requires_grad=True)
     batch = default_collate([w * 2, w * 3])
     batch.sum().backward()
-    np.testing.assert_allclose(w.grad.data, [5.0, 5.0])
+    np.testing.assert_allclose(w.grad._data, [5.0, 5.0])
 
 
 def test_custom_collate_fn():

@@ -34,12 +34,12 @@ def test_the_penalised_loss_gradients_match_central_differences():
     for p in model.parameters():
         fd = np.zeros(p.shape)
         for idx in np.ndindex(*p.shape):
-            old = p.data[idx]
-            p.data[idx] = old + eps
+            old = p._data[idx]
+            p._data[idx] = old + eps
             up = float(example.penalised_loss(model, X, y, 0.5)[0].item())
-            p.data[idx] = old - eps
+            p._data[idx] = old - eps
             down = float(example.penalised_loss(model, X, y, 0.5)[0].item())
-            p.data[idx] = old
+            p._data[idx] = old
             fd[idx] = (up - down) / (2 * eps)
         np.testing.assert_allclose(p.grad.numpy(), fd, rtol=1e-6, atol=1e-8)
 

@@ -18,14 +18,14 @@ def w(shape=(OUT, IN), dtype=np.float32):
 
 
 def assert_std(t, std, mean=0.0):
-    a = t.data.astype(np.float64)
+    a = t._data.astype(np.float64)
     # sample mean within 5 standard errors, sample std within 5 standard errors of std
     assert abs(a.mean() - mean) < 5 * std / math.sqrt(a.size)
     assert abs(a.std() - std) < 5 * std / math.sqrt(2 * a.size)
 
 
 def assert_uniform(t, bound):
-    a = t.data.astype(np.float64)
+    a = t._data.astype(np.float64)
     assert a.min() >= -bound and a.max() <= bound
     assert a.max() > 0.999 * bound and a.min() < -0.999 * bound
     assert_std(t, bound / math.sqrt(3))
@@ -90,7 +90,7 @@ def test_scaled_normal_is_randn_times_ten():
     expected = al.random.generator().standard_normal((OUT, IN)) * 10
     al.manual_seed(9)
     t = init.scaled_normal_(w(dtype=np.float64))
-    np.testing.assert_array_equal(t.data, expected)
+    np.testing.assert_array_equal(t._data, expected)
 
 
 def test_normal_uniform_constant_zeros_ones():
@@ -98,20 +98,20 @@ def test_normal_uniform_constant_zeros_ones():
     assert_std(init.normal_(w(), mean=3.0, std=0.5), 0.5, mean=3.0)
     al.manual_seed(11)
     t = init.uniform_(w(), -2.0, 4.0)
-    assert t.data.min() >= -2 and t.data.max() < 4
-    assert abs(t.data.mean() - 1.0) < 5 * 6 / math.sqrt(12 * N)
-    assert np.all(init.zeros_(w((3, 4))).data == 0)
-    assert np.all(init.ones_(w((3, 4))).data == 1)
-    assert np.all(init.constant_(w((3, 4)), 0.25).data == 0.25)
+    assert t._data.min() >= -2 and t._data.max() < 4
+    assert abs(t._data.mean() - 1.0) < 5 * 6 / math.sqrt(12 * N)
+    assert np.all(init.zeros_(w((3, 4)))._data == 0)
+    assert np.all(init.ones_(w((3, 4)))._data == 1)
+    assert np.all(init.constant_(w((3, 4)), 0.25)._data == 0.25)
 
 
 def test_initialisers_repeat_under_manual_seed_and_keep_dtype_and_identity():
     p = w((30, 20), np.float64)
     al.manual_seed(123)
-    a = init.xavier_uniform_(p).data.copy()
+    a = init.xavier_uniform_(p)._data.copy()
     al.manual_seed(123)
     assert init.xavier_uniform_(p) is p
-    np.testing.assert_array_equal(p.data, a)
+    np.testing.assert_array_equal(p._data, a)
     assert p.dtype == np.float64 and p.requires_grad and p.is_leaf
 
 
@@ -141,5 +141,5 @@ def test_zero_initialisation_fails_to_break_symmetry():
     x = al.randn(8, 3)
     y = al.randn(8, 1)
     ((model(x) - y) ** 2).mean().backward()
-    g = model[0].weight.grad.data
+    g = model[0].weight.grad._data
     np.testing.assert_allclose(g, np.broadcast_to(g[0], g.shape))

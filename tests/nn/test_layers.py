@@ -22,15 +22,15 @@ def test_linear_forward_is_x_wT_plus_b():
     assert layer.weight.shape == (5, 3) and layer.bias.shape == (5,)
     assert layer.weight.dtype == np.float32
     x = np.random.default_rng(1).standard_normal((4, 3)).astype(np.float32)
-    expected = x @ layer.weight.data.T + layer.bias.data
-    np.testing.assert_allclose(layer(al.tensor(x)).data, expected, rtol=1e-6, atol=1e-6)
+    expected = x @ layer.weight._data.T + layer.bias._data
+    np.testing.assert_allclose(layer(al.tensor(x))._data, expected, rtol=1e-6, atol=1e-6)
 
 
 def test_linear_default_init_bounds():
     al.manual_seed(0)
     layer = nn.Linear(400, 300)
     bound = 1 / math.sqrt(400)
-    w, b = layer.weight.data, layer.bias.data
+    w, b = layer.weight._data, layer.bias._data
     assert np.abs(w).max() <= bound and np.abs(b).max() <= bound
     # kaiming_uniform_(a=√5) is U(−1/√in, 1/√in): variance bound²/3
     assert abs(w.var() - bound ** 2 / 3) < 0.03 * bound ** 2 / 3
@@ -75,13 +75,13 @@ X = np.array([[-2.0, -0.5, 0.3], [1.5, -1.0, 2.5]])
 ])
 def test_activation_formula_and_gradcheck(module, formula):
     x = t64(X)
-    np.testing.assert_allclose(module(x).data, formula(X), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(module(x)._data, formula(X), rtol=1e-12, atol=1e-12)
     assert al.gradcheck(module, [x])
 
 
 def test_softmax_without_dim_uses_pytorch_legacy_rule():
     x = np.random.default_rng(0).standard_normal((2, 3))
-    out = nn.Softmax()(t64(x)).data
+    out = nn.Softmax()(t64(x))._data
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
 
 
@@ -96,7 +96,7 @@ def test_dropout_is_inverted_dropout_of_the_course():
     al.manual_seed(0)
     x = al.ones(200, 300)
     p = 0.2
-    out = F.dropout(x, p, training=True).data
+    out = F.dropout(x, p, training=True)._data
     keep = 1 - p
     # A = A * D / keep_prob: survivors are exactly 1/keep_prob, the rest exactly 0
     assert set(np.unique(out)) <= {0.0, np.float32(1 / keep)}
@@ -110,20 +110,20 @@ def test_dropout_backward_uses_the_same_mask_scaled():
     x = al.randn(50, 40, requires_grad=True)
     out = F.dropout(x, 0.5)
     out.sum().backward()
-    mask = out.data / x.data
-    np.testing.assert_allclose(x.grad.data, mask, rtol=1e-6)
-    assert set(np.unique(np.round(x.grad.data, 5))) == {0.0, 2.0}
+    mask = out._data / x._data
+    np.testing.assert_allclose(x.grad._data, mask, rtol=1e-6)
+    assert set(np.unique(np.round(x.grad._data, 5))) == {0.0, 2.0}
 
 
 def test_dropout_fresh_mask_each_call_and_reproducible_under_manual_seed():
     layer = nn.Dropout(0.5)
     x = al.ones(30, 30)
     al.manual_seed(7)
-    a, b = layer(x).data, layer(x).data
+    a, b = layer(x)._data, layer(x)._data
     assert not np.array_equal(a, b)
     al.manual_seed(7)
-    np.testing.assert_array_equal(layer(x).data, a)
-    np.testing.assert_array_equal(layer(x).data, b)
+    np.testing.assert_array_equal(layer(x)._data, a)
+    np.testing.assert_array_equal(layer(x)._data, b)
 
 
 def test_dropout_identity_in_eval_and_for_training_false():
@@ -139,7 +139,7 @@ def test_dropout_p_one_zeroes_and_bad_p_raises():
     al.manual_seed(0)
     x = al.randn(4, 4, requires_grad=True)
     out = F.dropout(x, 1.0)
-    assert np.all(out.data == 0) and np.all(np.isfinite(out.data))
+    assert np.all(out._data == 0) and np.all(np.isfinite(out._data))
     for p in (-0.1, 1.5):
         with pytest.raises(ValueError, match="between 0 and 1"):
             nn.Dropout(p)
@@ -177,13 +177,13 @@ def test_batchnorm_training_output_is_the_course_formula(cls, shape):
         bn.weight.copy_(rng.uniform(0.5, 2, 3))
         bn.bias.copy_(rng.standard_normal(3))
     x = rng.standard_normal(shape) * 3 + 2
-    out = bn(t64(x, requires_grad=False)).data
-    np.testing.assert_allclose(out, _bn_formula(x, bn.weight.data, bn.bias.data, 1e-5),
+    out = bn(t64(x, requires_grad=False))._data
+    np.testing.assert_allclose(out, _bn_formula(x, bn.weight._data, bn.bias._data, 1e-5),
                                rtol=1e-10, atol=1e-10)
     axes = (0,) + tuple(range(2, len(shape)))
     # with γ = 1, β = 0 the course's Z_norm has mean 0 and std 1 per channel
-    normed = (out - bn.bias.data.reshape((1, -1) + (1,) * (len(shape) - 2))) / \
-        bn.weight.data.reshape((1, -1) + (1,) * (len(shape) - 2))
+    normed = (out - bn.bias._data.reshape((1, -1) + (1,) * (len(shape) - 2))) / \
+        bn.weight._data.reshape((1, -1) + (1,) * (len(shape) - 2))
     np.testing.assert_allclose(normed.mean(axis=axes), 0, atol=1e-10)
 
 
@@ -202,14 +202,14 @@ def test_batchnorm_running_stats_are_the_exponentially_weighted_average():
         sigma2_unbiased = ((z - mu) ** 2).sum(axis=0) / (10 - 1)
         v_mean = beta * v_mean + (1 - beta) * mu
         v_var = beta * v_var + (1 - beta) * sigma2_unbiased
-        np.testing.assert_allclose(bn.running_mean.data, v_mean, rtol=1e-12)
-        np.testing.assert_allclose(bn.running_var.data, v_var, rtol=1e-12)
+        np.testing.assert_allclose(bn.running_mean._data, v_mean, rtol=1e-12)
+        np.testing.assert_allclose(bn.running_var._data, v_var, rtol=1e-12)
         assert bn.num_batches_tracked.item() == t
     # test time: normalise with the averaged statistics
     bn.eval()
     x = rng.standard_normal((3, 4))
     expected = (x - v_mean) / np.sqrt(v_var + 1e-5)
-    np.testing.assert_allclose(bn(t64(x, requires_grad=False)).data, expected, rtol=1e-10)
+    np.testing.assert_allclose(bn(t64(x, requires_grad=False))._data, expected, rtol=1e-10)
     assert bn.num_batches_tracked.item() == 5  # eval does not count batches
 
 
@@ -219,8 +219,8 @@ def test_batchnorm2d_running_stats_over_n_h_w():
     bn(t64(x, requires_grad=False))
     mu = x.transpose(1, 0, 2, 3).reshape(2, -1).mean(1)
     var = x.transpose(1, 0, 2, 3).reshape(2, -1).var(1, ddof=1)
-    np.testing.assert_allclose(bn.running_mean.data, 0.3 * mu, rtol=1e-12)
-    np.testing.assert_allclose(bn.running_var.data, 0.7 + 0.3 * var, rtol=1e-12)
+    np.testing.assert_allclose(bn.running_mean._data, 0.3 * mu, rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var._data, 0.7 + 0.3 * var, rtol=1e-12)
 
 
 def test_batchnorm_momentum_none_is_a_cumulative_average():
@@ -229,9 +229,9 @@ def test_batchnorm_momentum_none_is_a_cumulative_average():
     batches = [rng.standard_normal((6, 3)) * (i + 1) + i for i in range(4)]
     for z in batches:
         bn(t64(z, requires_grad=False))
-    np.testing.assert_allclose(bn.running_mean.data, np.mean([z.mean(0) for z in batches], 0),
+    np.testing.assert_allclose(bn.running_mean._data, np.mean([z.mean(0) for z in batches], 0),
                                rtol=1e-12)
-    np.testing.assert_allclose(bn.running_var.data,
+    np.testing.assert_allclose(bn.running_var._data,
                                np.mean([z.var(0, ddof=1) for z in batches], 0), rtol=1e-12)
 
 
@@ -242,7 +242,7 @@ def test_batchnorm_without_affine_or_running_stats():
     x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
     expected = _bn_formula(x.astype(np.float64), np.ones(3), np.zeros(3), 1e-5)
     bn.eval()  # without running statistics, eval still uses the batch's own
-    np.testing.assert_allclose(bn(al.tensor(x)).data, expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(bn(al.tensor(x))._data, expected, rtol=1e-5, atol=1e-5)
 
 
 def test_batchnorm_batch_of_one_in_training_raises_clearly():
@@ -294,7 +294,7 @@ def test_batchnorm_gradient_of_normalisation_sums_to_zero():
     x = t64(np.random.default_rng(0).standard_normal((7, 3)))
     w = np.random.default_rng(1).standard_normal((7, 3))
     (bn(x) * al.tensor(w, dtype=np.float64)).sum().backward()
-    np.testing.assert_allclose(x.grad.data.sum(0), 0, atol=1e-12)
+    np.testing.assert_allclose(x.grad._data.sum(0), 0, atol=1e-12)
 
 
 def test_batchnorm_eval_in_float32_keeps_dtype():
@@ -319,18 +319,18 @@ def test_batchnorm_fused_2d_path_agrees_with_general_path(dtype):
     xb = al.tensor(x[:, :, None], dtype=dtype, requires_grad=True)
     out_a, out_b = a(xa), b(xb)
     tol = 1e-5 if dtype == np.float32 else 1e-12
-    np.testing.assert_allclose(out_a.data, out_b.data[:, :, 0], rtol=tol, atol=tol)
+    np.testing.assert_allclose(out_a._data, out_b._data[:, :, 0], rtol=tol, atol=tol)
     out_a.backward(al.tensor(g, dtype=dtype))
     out_b.backward(al.tensor(g[:, :, None], dtype=dtype))
-    np.testing.assert_allclose(xa.grad.data, xb.grad.data[:, :, 0], rtol=tol, atol=tol)
+    np.testing.assert_allclose(xa.grad._data, xb.grad._data[:, :, 0], rtol=tol, atol=tol)
     for pa, pb in zip(a.parameters(), b.parameters()):
-        np.testing.assert_allclose(pa.grad.data, pb.grad.data, rtol=tol, atol=tol)
-    np.testing.assert_allclose(a.running_mean.data, b.running_mean.data, rtol=tol, atol=tol)
-    np.testing.assert_allclose(a.running_var.data, b.running_var.data, rtol=tol, atol=tol)
+        np.testing.assert_allclose(pa.grad._data, pb.grad._data, rtol=tol, atol=tol)
+    np.testing.assert_allclose(a.running_mean._data, b.running_mean._data, rtol=tol, atol=tol)
+    np.testing.assert_allclose(a.running_var._data, b.running_var._data, rtol=tol, atol=tol)
 
 
 def test_dropout_float16_uses_the_numpy_path():
     al.manual_seed(0)
     x = al.from_numpy(np.ones((20, 20), dtype=np.float16))
-    out = F.dropout(x, 0.5).data
+    out = F.dropout(x, 0.5)._data
     assert out.dtype == np.float16 and set(np.unique(out)) == {0.0, 2.0}

@@ -17,7 +17,7 @@ def test_layernorm_defaults_and_state_dict():
     m = nn.LayerNorm((3, 4))
     assert m.normalized_shape == (3, 4) and m.eps == 1e-5
     assert sorted(m.state_dict()) == ["bias", "weight"]
-    assert np.array_equal(m.weight.data, np.ones((3, 4))) and not m.bias.data.any()
+    assert np.array_equal(m.weight._data, np.ones((3, 4))) and not m.bias._data.any()
     assert m.weight.dtype == np.float32
     assert nn.LayerNorm(5).normalized_shape == (5,)
     assert list(nn.LayerNorm(5, bias=False).state_dict()) == ["weight"]
@@ -26,7 +26,7 @@ def test_layernorm_defaults_and_state_dict():
 
 def test_layernorm_output_has_zero_mean_unit_variance_per_sample():
     x = al.tensor(RNG.standard_normal((4, 6)) * 5 + 3)
-    y = nn.LayerNorm(6).double()(x).data
+    y = nn.LayerNorm(6).double()(x)._data
     np.testing.assert_allclose(y.mean(axis=1), 0, atol=1e-12)
     np.testing.assert_allclose(y.var(axis=1), 1, rtol=1e-4)
 
@@ -34,20 +34,20 @@ def test_layernorm_output_has_zero_mean_unit_variance_per_sample():
 def test_groupnorm_defaults_and_state_dict():
     m = nn.GroupNorm(2, 6)
     assert sorted(m.state_dict()) == ["bias", "weight"]
-    assert m.weight.shape == (6,) and np.all(m.weight.data == 1) and not m.bias.data.any()
+    assert m.weight.shape == (6,) and np.all(m.weight._data == 1) and not m.bias._data.any()
     assert list(nn.GroupNorm(2, 6, affine=False).state_dict()) == []
 
 
 def test_embedding_init_is_standard_normal_with_padding_row_zeroed():
     al.manual_seed(0)
     m = nn.Embedding(2000, 50, padding_idx=3)
-    w = m.weight.data
+    w = m.weight._data
     assert list(m.state_dict()) == ["weight"] and w.shape == (2000, 50)
     assert not w[3].any()
     rest = np.delete(w, 3, axis=0)
     assert abs(rest.mean()) < 0.01 and abs(rest.std() - 1) < 0.01
     al.manual_seed(0)
-    assert np.array_equal(nn.Embedding(2000, 50, padding_idx=3).weight.data, w)
+    assert np.array_equal(nn.Embedding(2000, 50, padding_idx=3).weight._data, w)
     assert nn.Embedding(5, 2, padding_idx=-1).padding_idx == 4
 
 
@@ -55,7 +55,7 @@ def test_embedding_from_pretrained_freezes_by_default():
     table = np.arange(6.0).reshape(3, 2)
     m = nn.Embedding.from_pretrained(al.tensor(table))
     assert not m.weight.requires_grad
-    np.testing.assert_array_equal(m(al.tensor(np.array([2, 0]))).data, table[[2, 0]])
+    np.testing.assert_array_equal(m(al.tensor(np.array([2, 0])))._data, table[[2, 0]])
     assert nn.Embedding.from_pretrained(al.tensor(table), freeze=False).weight.requires_grad
 
 
@@ -64,29 +64,29 @@ def test_padding_idx_gets_no_gradient_and_other_rows_accumulate():
     weight = al.tensor(RNG.standard_normal((5, 3)), requires_grad=True)
     idx = al.tensor(np.array([[0, 2, 2], [4, 0, 2]]))
     out = F.embedding(idx, weight, padding_idx=2)
-    np.testing.assert_array_equal(out.data[0, 1], weight.data[2])  # the value is still read
+    np.testing.assert_array_equal(out._data[0, 1], weight._data[2])  # the value is still read
     seed = RNG.standard_normal((2, 3, 3))
     out.backward(seed)
     expected = np.zeros((5, 3))
-    for pos, row in np.ndenumerate(idx.data):
+    for pos, row in np.ndenumerate(idx._data):
         if row != 2:
             expected[row] += seed[pos]
-    np.testing.assert_allclose(weight.grad.data, expected)
-    assert not weight.grad.data[2].any()
+    np.testing.assert_allclose(weight.grad._data, expected)
+    assert not weight.grad._data[2].any()
 
 
 def test_embedding_module_padding_row_gets_no_gradient_in_training():
     m = nn.Embedding(4, 2, padding_idx=0)
     loss = (m(al.tensor(np.array([0, 1, 0, 3]))) ** 2).sum()
     loss.backward()
-    assert not m.weight.grad.data[0].any() and m.weight.grad.data[1].any()
+    assert not m.weight.grad._data[0].any() and m.weight.grad._data[1].any()
 
 
 # ---- one_hot and Unflatten ----------------------------------------------------------------
 def test_one_hot():
     out = F.one_hot(al.tensor(np.array([[0, 2], [1, 0]])))
     assert out.dtype == np.int64 and out.shape == (2, 2, 3)
-    np.testing.assert_array_equal(out.data[0, 1], [0, 0, 1])
+    np.testing.assert_array_equal(out._data[0, 1], [0, 0, 1])
     assert F.one_hot(al.tensor(np.array([1])), num_classes=4).shape == (1, 4)
 
 
@@ -95,10 +95,10 @@ def test_unflatten_inverts_flatten():
     flat = nn.Flatten()(x)
     back = nn.Unflatten(1, (3, 4))(flat)
     assert back.shape == (2, 3, 4)
-    np.testing.assert_array_equal(back.data, x.data)
+    np.testing.assert_array_equal(back._data, x._data)
     assert nn.Unflatten(-1, (-1, 2))(flat).shape == (2, 6, 2)
     back.sum().backward()
-    assert np.all(x.grad.data == 1)
+    assert np.all(x.grad._data == 1)
 
 
 # ---- attention ----------------------------------------------------------------------------
@@ -109,13 +109,13 @@ def test_sdpa_bool_and_float_masks_agree():
     bias = np.where(mask, 0.0, -np.inf)
     a = F.scaled_dot_product_attention(q, k, v, al.tensor(mask))
     b = F.scaled_dot_product_attention(q, k, v, al.tensor(bias))
-    np.testing.assert_allclose(a.data, b.data, rtol=1e-12)
+    np.testing.assert_allclose(a._data, b._data, rtol=1e-12)
 
 
 def test_sdpa_causal_first_query_sees_only_first_key():
     q, k, v = (al.tensor(RNG.standard_normal(s)) for s in [(1, 3, 4), (1, 3, 4), (1, 3, 2)])
     out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-    np.testing.assert_allclose(out.data[0, 0], v.data[0, 0], rtol=1e-12)
+    np.testing.assert_allclose(out._data[0, 0], v._data[0, 0], rtol=1e-12)
 
 
 def test_sdpa_dropout_repeats_under_manual_seed():
@@ -124,8 +124,8 @@ def test_sdpa_dropout_repeats_under_manual_seed():
     a = F.scaled_dot_product_attention(q, k, v, dropout_p=0.5)
     al.manual_seed(5)
     b = F.scaled_dot_product_attention(q, k, v, dropout_p=0.5)
-    np.testing.assert_array_equal(a.data, b.data)
-    assert not np.allclose(a.data, F.scaled_dot_product_attention(q, k, v).data)
+    np.testing.assert_array_equal(a._data, b._data)
+    assert not np.allclose(a._data, F.scaled_dot_product_attention(q, k, v)._data)
 
 
 def test_float32_in_float32_out():

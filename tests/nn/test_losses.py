@@ -26,7 +26,7 @@ def test_cross_entropy_is_mean_negative_log_softmax_at_label():
     np.testing.assert_allclose(loss.item(), expected, rtol=1e-12)
     loss.backward()
     onehot = np.eye(4)[y]
-    np.testing.assert_allclose(logits.grad.data, (p - onehot) / 6, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(logits.grad._data, (p - onehot) / 6, rtol=1e-10, atol=1e-14)
 
 
 def test_cross_entropy_accepts_int_tensor_targets_and_matches_module():
@@ -49,12 +49,12 @@ def test_cross_entropy_label_smoothing_formula():
 def test_cross_entropy_reductions_and_stability():
     z = np.array([[1e4, 0.0, -1e4], [-5e3, 5e3, 0.0]])
     y = np.array([1, 1])
-    none = F.cross_entropy(t64(z), y, reduction="none").data
+    none = F.cross_entropy(t64(z), y, reduction="none")._data
     np.testing.assert_allclose(none, [1e4, 0.0])
     assert F.cross_entropy(t64(z), y, reduction="sum").item() == pytest.approx(1e4)
     logits = t64(z)
     F.cross_entropy(logits, y).backward()
-    assert np.all(np.isfinite(logits.grad.data))
+    assert np.all(np.isfinite(logits.grad._data))
 
 
 def test_cross_entropy_errors():
@@ -90,7 +90,7 @@ def test_binary_cross_entropy_is_the_course_cost():
 def test_binary_cross_entropy_clamps_log_at_minus_100_and_checks_range():
     p = t64([0.0, 1.0, 0.5])
     y = t64([1.0, 0.0, 1.0], False)
-    loss = F.binary_cross_entropy(p, y, reduction="none").data
+    loss = F.binary_cross_entropy(p, y, reduction="none")._data
     np.testing.assert_allclose(loss, [100.0, 100.0, np.log(2)])
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         F.binary_cross_entropy(t64([1.5]), t64([1.0], False))
@@ -106,13 +106,13 @@ def test_bce_with_logits_equals_sigmoid_then_bce_and_is_stable():
     big = t64([1e4, -1e4, 1e4, -1e4])
     target = t64([1.0, 0.0, 0.0, 1.0], False)
     loss = F.binary_cross_entropy_with_logits(big, target, reduction="none")
-    np.testing.assert_allclose(loss.data, [0.0, 0.0, 1e4, 1e4])
+    np.testing.assert_allclose(loss._data, [0.0, 0.0, 1e4, 1e4])
     loss.sum().backward()
-    np.testing.assert_allclose(big.grad.data, [0.0, 0.0, 1.0, -1.0])
+    np.testing.assert_allclose(big.grad._data, [0.0, 0.0, 1.0, -1.0])
     f32 = al.tensor([1e4, -1e4], requires_grad=True)
     out = F.binary_cross_entropy_with_logits(f32, al.tensor([0.0, 1.0]))
     out.backward()
-    assert np.isfinite(out.item()) and np.all(np.isfinite(f32.grad.data))
+    assert np.isfinite(out.item()) and np.all(np.isfinite(f32.grad._data))
 
 
 def test_bce_with_logits_pos_weight():
@@ -122,7 +122,7 @@ def test_bce_with_logits_pos_weight():
     s = 1 / (1 + np.exp(-x))
     expected = -(pw * y * np.log(s) + (1 - y) * np.log(1 - s))
     got = F.binary_cross_entropy_with_logits(t64(x), t64(y, False), reduction="none",
-                                             pos_weight=pw).data
+                                             pos_weight=pw)._data
     np.testing.assert_allclose(got, expected, rtol=1e-10)
 
 
@@ -132,7 +132,7 @@ def test_bce_with_logits_pos_weight():
 ])
 def test_regression_losses(fn, formula):
     a, b = RNG.standard_normal((3, 4)), RNG.standard_normal((3, 4))
-    np.testing.assert_allclose(fn(t64(a), t64(b), reduction="none").data, formula(a, b))
+    np.testing.assert_allclose(fn(t64(a), t64(b), reduction="none")._data, formula(a, b))
     np.testing.assert_allclose(fn(t64(a), t64(b)).item(), formula(a, b).mean())
     np.testing.assert_allclose(fn(t64(a), t64(b), reduction="sum").item(), formula(a, b).sum())
     with pytest.raises(ValueError, match=r"\(3, 4\).*\(4, 3\)"):

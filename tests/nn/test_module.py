@@ -50,7 +50,7 @@ def test_state_dict_uses_pytorch_key_names():
     sd = net.state_dict()
     assert sd["bn.num_batches_tracked"].dtype == np.int64
     assert not sd["fc.weight"].requires_grad
-    assert np.shares_memory(sd["fc.weight"].data, net.fc.weight.data)
+    assert np.shares_memory(sd["fc.weight"]._data, net.fc.weight._data)
 
 
 def test_shared_parameters_counted_once():
@@ -78,7 +78,7 @@ def test_eval_turns_off_dropout_and_uses_running_stats():
     x = al.randn(16, 3)
     net(x)
     net.eval()
-    a, b = net(x).data, net(x).data
+    a, b = net(x)._data, net(x)._data
     np.testing.assert_array_equal(a, b)
 
 
@@ -87,7 +87,7 @@ def test_zero_grad_and_requires_grad_():
     net(al.randn(5, 3)).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
     net.zero_grad(set_to_none=False)
-    assert all(np.all(p.grad.data == 0) for p in net.parameters())
+    assert all(np.all(p.grad._data == 0) for p in net.parameters())
     net.zero_grad()
     assert all(p.grad is None for p in net.parameters())
     net.requires_grad_(False)
@@ -128,10 +128,10 @@ def test_state_dict_round_trip_restores_outputs():
     assert result.missing_keys == [] and result.unexpected_keys == []
     a.eval(), b.eval()
     x = al.randn(4, 3)
-    np.testing.assert_array_equal(a(x).data, b(x).data)
+    np.testing.assert_array_equal(a(x)._data, b(x)._data)
     assert b.bn.num_batches_tracked.item() == 1
     # a copy, not an alias
-    assert not np.shares_memory(a.fc.weight.data, b.fc.weight.data)
+    assert not np.shares_memory(a.fc.weight._data, b.fc.weight._data)
 
 
 def test_load_state_dict_accepts_numpy_and_casts_dtype():
@@ -139,7 +139,7 @@ def test_load_state_dict_accepts_numpy_and_casts_dtype():
     sd = {"weight": np.arange(4.0).reshape(2, 2), "bias": np.array([1.0, 2.0])}
     layer.load_state_dict(sd)
     assert layer.weight.dtype == np.float32
-    np.testing.assert_array_equal(layer.weight.data, [[0, 1], [2, 3]])
+    np.testing.assert_array_equal(layer.weight._data, [[0, 1], [2, 3]])
 
 
 def test_load_state_dict_strict_lists_missing_unexpected_and_shapes():
@@ -148,7 +148,7 @@ def test_load_state_dict_strict_lists_missing_unexpected_and_shapes():
     del sd["1.running_var"]
     sd["2.weight"] = al.zeros(1)
     sd["0.bias"] = al.zeros(4)
-    before = model[0].weight.data.copy()
+    before = model[0].weight._data.copy()
     sd["0.weight"] = al.zeros(3, 2)
     with pytest.raises(RuntimeError) as info:
         model.load_state_dict(sd)
@@ -156,7 +156,7 @@ def test_load_state_dict_strict_lists_missing_unexpected_and_shapes():
     assert '"2.weight"' in message and "Unexpected" in message
     assert '"1.running_var"' in message and "Missing" in message
     assert "size mismatch for 0.bias" in message and "(4,)" in message and "(3,)" in message
-    np.testing.assert_array_equal(model[0].weight.data, before)  # nothing was copied
+    np.testing.assert_array_equal(model[0].weight._data, before)  # nothing was copied
 
 
 def test_load_state_dict_non_strict_reports_but_shapes_still_checked():
@@ -164,7 +164,7 @@ def test_load_state_dict_non_strict_reports_but_shapes_still_checked():
     result = model.load_state_dict({"0.weight": al.ones(3, 2), "extra": al.ones(1)},
                                    strict=False)
     assert result.missing_keys == ["0.bias"] and result.unexpected_keys == ["extra"]
-    assert np.all(model[0].weight.data == 1)
+    assert np.all(model[0].weight._data == 1)
     with pytest.raises(RuntimeError, match="size mismatch"):
         model.load_state_dict({"0.weight": al.ones(2, 2)}, strict=False)
 
@@ -216,7 +216,7 @@ def test_parameter_shares_data_and_is_a_leaf():
     a = np.ones(3, dtype=np.float32)
     p = nn.Parameter(a)
     assert p.requires_grad and p.is_leaf and isinstance(p, al.Tensor)
-    assert np.shares_memory(p.data, a)
+    assert np.shares_memory(p._data, a)
     assert not nn.Parameter(al.ones(2), requires_grad=False).requires_grad
 
 

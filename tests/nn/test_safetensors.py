@@ -30,12 +30,12 @@ def test_round_trip_keeps_values_dtypes_and_shapes(tmp_path):
     back = load(tmp_path / "s.safetensors")
     assert sorted(back) == sorted(state)
     for key, value in state.items():
-        want = value.data if isinstance(value, al.Tensor) else value
+        want = value._data if isinstance(value, al.Tensor) else value
         got = back[key]
         assert isinstance(got, al.Tensor) and not got.requires_grad
         assert got.shape == want.shape and got.dtype == want.dtype.newbyteorder("=")
-        np.testing.assert_array_equal(got.data, want)
-        assert got.data.flags.writeable and got.data.flags.c_contiguous
+        np.testing.assert_array_equal(got._data, want)
+        assert got._data.flags.writeable and got._data.flags.c_contiguous
 
 
 def test_the_file_is_plain_safetensors(tmp_path):
@@ -50,7 +50,7 @@ def test_the_file_is_plain_safetensors(tmp_path):
 def test_load_goes_by_content_not_by_name(tmp_path):
     save({"w": al.ones(2)}, tmp_path / "w.safetensors")
     os.rename(tmp_path / "w.safetensors", tmp_path / "weights.bin")
-    np.testing.assert_array_equal(load(tmp_path / "weights.bin")["w"].data, np.ones(2))
+    np.testing.assert_array_equal(load(tmp_path / "weights.bin")["w"]._data, np.ones(2))
     save({"w": al.ones(2), "epoch": 3}, tmp_path / "ckpt")  # npz, renamed to the other suffix
     os.rename(tmp_path / "ckpt", tmp_path / "ckpt.safetensors")
     assert load(tmp_path / "ckpt.safetensors")["epoch"] == 3
@@ -165,12 +165,12 @@ def _same_weights_and_outputs(torch, ours, theirs):
     ours_state = ours.state_dict()
     assert list(ours_state) == list(theirs_state)
     for key, value in theirs_state.items():
-        np.testing.assert_array_equal(ours_state[key].data, value.numpy())
+        np.testing.assert_array_equal(ours_state[key]._data, value.numpy())
     ours.eval(), theirs.eval()
     x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
     with torch.no_grad():
         want = theirs(torch.from_numpy(x)).numpy()
-    np.testing.assert_allclose(ours(al.tensor(x)).data, want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours(al.tensor(x))._data, want, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("batchnorm", [False, True])

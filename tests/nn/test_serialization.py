@@ -18,7 +18,7 @@ def _same(a, b):
     if isinstance(a, al.Tensor):
         assert isinstance(b, al.Tensor)
         assert b.dtype == a.dtype and b.shape == a.shape and b.requires_grad == a.requires_grad
-        np.testing.assert_array_equal(b.data, a.data)
+        np.testing.assert_array_equal(b._data, a._data)
     elif isinstance(a, np.ndarray):
         assert isinstance(b, np.ndarray) and b.dtype == a.dtype and b.shape == a.shape
         np.testing.assert_array_equal(b, a)
@@ -71,7 +71,7 @@ def test_model_checkpoint_round_trip_restores_outputs(tmp_path):
     assert ckpt["epoch"] == 3
     a.eval(), b.eval()
     x = al.randn(5, 4)
-    np.testing.assert_array_equal(a(x).data, b(x).data)
+    np.testing.assert_array_equal(a(x)._data, b(x)._data)
     assert b[1].num_batches_tracked.item() == 1
 
 
@@ -252,7 +252,7 @@ def test_hard_crash_mid_save_leaves_old_file_intact(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert result.returncode == 3, result.stderr.decode()
     back = load(path)
-    assert back["v"] == 1 and np.all(back["w"].data == 1)
+    assert back["v"] == 1 and np.all(back["w"]._data == 1)
     leftovers = [n for n in os.listdir(tmp_path) if n != "ckpt"]
     assert all(n.startswith(".ckpt.") and n.endswith(".tmp") for n in leftovers)
 
@@ -287,8 +287,8 @@ if given is not None:
         save(obj, path)
         back = load(path)
         for key, value in obj.items():
-            a = value.data if as_tensor else value
-            b = back[key].data if as_tensor else back[key]
+            a = value._data if as_tensor else value
+            b = back[key]._data if as_tensor else back[key]
             assert isinstance(back[key], al.Tensor) == as_tensor
             assert b.dtype == a.dtype and b.shape == a.shape
             assert a.tobytes() == b.tobytes()

@@ -161,7 +161,7 @@ def test_fortran_order_arrays_round_trip(tmp_path):
     save({"a": a, "t": al.from_numpy(a.T)}, tmp_path / "f")
     back = load(tmp_path / "f")
     np.testing.assert_array_equal(back["a"], a)
-    np.testing.assert_array_equal(back["t"].data, a.T)
+    np.testing.assert_array_equal(back["t"]._data, a.T)
 
 
 def test_symlink_loop_is_not_reported_as_missing(tmp_path):

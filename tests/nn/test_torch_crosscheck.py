@@ -27,11 +27,11 @@ def test_linear_matches_torch_forward_and_backward():
     theirs = [th(x), th(w), th(b)]
     out = F.linear(*ours)
     ref = torch.nn.functional.linear(*theirs)
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(out._data, ref.detach().numpy(), rtol=1e-12)
     out.backward(g)
     ref.backward(torch.tensor(g))
     for a, t in zip(ours, theirs):
-        np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(a.grad._data, t.grad.numpy(), rtol=1e-12)
 
 
 @pytest.mark.parametrize("shape, momentum", [((8, 3), 0.1), ((4, 3, 5), None), ((3, 3, 2, 4), 0.3)])
@@ -52,17 +52,17 @@ def test_batchnorm_matches_torch_over_several_steps(shape, momentum):
         g = RNG.standard_normal(shape)
         xa, xt = t64(x), th(x)
         out, ref = ours(xa), theirs(xt)
-        np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(out._data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
         out.backward(g)
         ref.backward(torch.tensor(g))
-        np.testing.assert_allclose(xa.grad.data, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-10)
-    np.testing.assert_allclose(ours.bias.grad.data, theirs.bias.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(xa.grad._data, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad._data, theirs.weight.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(ours.bias.grad._data, theirs.bias.grad.numpy(), rtol=1e-10)
     for key, value in theirs.state_dict().items():
-        np.testing.assert_allclose(ours.state_dict()[key].data, value.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(ours.state_dict()[key]._data, value.numpy(), rtol=1e-12)
     ours.eval(), theirs.eval()
     x = RNG.standard_normal(shape)
-    np.testing.assert_allclose(ours(t64(x)).data, theirs(th(x)).detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(ours(t64(x))._data, theirs(th(x)).detach().numpy(), rtol=1e-10)
 
 
 @pytest.mark.parametrize("kwargs", [
@@ -79,11 +79,11 @@ def test_cross_entropy_matches_torch(kwargs):
     za, zt = t64(z), th(z)
     out = F.cross_entropy(za, y, **ours_kw)
     ref = torch.nn.functional.cross_entropy(zt, torch.tensor(y), **theirs_kw)
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(out._data, ref.detach().numpy(), rtol=1e-12, atol=1e-14)
     g = RNG.standard_normal(out.shape)
     out.backward(g)
     ref.backward(torch.tensor(g))
-    np.testing.assert_allclose(za.grad.data, zt.grad.numpy(), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(za.grad._data, zt.grad.numpy(), rtol=1e-10, atol=1e-14)
 
 
 def test_cross_entropy_probability_targets_and_spatial_match_torch():
@@ -92,7 +92,7 @@ def test_cross_entropy_probability_targets_and_spatial_match_torch():
     out = F.cross_entropy(t64(z), y, reduction="none", label_smoothing=0.1)
     ref = torch.nn.functional.cross_entropy(th(z), torch.tensor(y), reduction="none",
                                             label_smoothing=0.1)
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(out._data, ref.detach().numpy(), rtol=1e-12)
     p = RNG.uniform(0.1, 1, (5, 3))
     p /= p.sum(1, keepdims=True)
     z = RNG.standard_normal((5, 3))
@@ -113,7 +113,7 @@ def test_binary_losses_match_torch():
     np.testing.assert_allclose(out.item(), ref.item(), rtol=1e-12)
     out.backward()
     ref.backward()
-    np.testing.assert_allclose(xa.grad.data, xt.grad.numpy(), rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(xa.grad._data, xt.grad.numpy(), rtol=1e-10, atol=1e-15)
     p = RNG.uniform(0.01, 0.99, (4, 3))
     p[0, 0], p[1, 1] = 0.0, 1.0
     out = F.binary_cross_entropy(t64(p), y, reduction="sum")

@@ -32,13 +32,13 @@ def _compare(ours_fn, theirs_fn, arrays, rtol=1e-10, atol=1e-12):
             ours.append(a)
             theirs.append(a)
     out, ref = ours_fn(*ours), theirs_fn(*theirs)
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(out._data, ref.detach().numpy(), rtol=rtol, atol=atol)
     seed = RNG.standard_normal(tuple(ref.shape))
     out.backward(seed)
     ref.backward(torch.tensor(seed))
     for k, (a, t) in enumerate(zip(ours, theirs)):
         if isinstance(t, torch.Tensor) and t.requires_grad:
-            np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=rtol, atol=atol,
+            np.testing.assert_allclose(a.grad._data, t.grad.numpy(), rtol=rtol, atol=atol,
                                        err_msg=f"gradient of input {k}")
 
 
@@ -143,9 +143,9 @@ def test_function_matches_torch(name):
 
 def test_one_hot_matches_torch():
     labels = np.array([[0, 3], [2, 1]])
-    np.testing.assert_array_equal(F.one_hot(al.tensor(labels)).data,
+    np.testing.assert_array_equal(F.one_hot(al.tensor(labels))._data,
                                   TF.one_hot(torch.tensor(labels)).numpy())
-    np.testing.assert_array_equal(F.one_hot(al.tensor(labels), 6).data,
+    np.testing.assert_array_equal(F.one_hot(al.tensor(labels), 6)._data,
                                   TF.one_hot(torch.tensor(labels), 6).numpy())
 
 
@@ -188,14 +188,14 @@ def test_module_matches_torch(name):
     xa = al.tensor(x, requires_grad=True)
     xt = torch.tensor(x, requires_grad=True)
     out, ref = ours(xa), theirs(xt)
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out._data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
     seed = RNG.standard_normal(tuple(ref.shape))
     out.backward(seed)
     ref.backward(torch.tensor(seed))
-    np.testing.assert_allclose(xa.grad.data, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(xa.grad._data, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
     named = dict(ours.named_parameters())
     for pname, p in theirs.named_parameters():
-        np.testing.assert_allclose(named[pname].grad.data, p.grad.numpy(), rtol=1e-10,
+        np.testing.assert_allclose(named[pname].grad._data, p.grad.numpy(), rtol=1e-10,
                                    atol=1e-12, err_msg=pname)
 
 
@@ -203,16 +203,16 @@ def test_embedding_module_matches_torch_padding_row_gets_no_gradient():
     ours, theirs = nn.Embedding(6, 3, padding_idx=1).double(), torch.nn.Embedding(
         6, 3, padding_idx=1).double()
     assert sorted(ours.state_dict()) == sorted(theirs.state_dict()) == ["weight"]
-    assert not theirs.weight.detach().numpy()[1].any() and not ours.weight.data[1].any()
+    assert not theirs.weight.detach().numpy()[1].any() and not ours.weight._data[1].any()
     _copy_params(ours, theirs)
     idx = np.array([[1, 0, 5], [1, 1, 3]])
     out, ref = ours(al.tensor(idx)), theirs(torch.tensor(idx))
-    np.testing.assert_allclose(out.data, ref.detach().numpy())
+    np.testing.assert_allclose(out._data, ref.detach().numpy())
     seed = RNG.standard_normal((2, 3, 3))
     out.backward(seed)
     ref.backward(torch.tensor(seed))
-    np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-12)
-    assert not ours.weight.grad.data[1].any()
+    np.testing.assert_allclose(ours.weight.grad._data, theirs.weight.grad.numpy(), rtol=1e-12)
+    assert not ours.weight.grad._data[1].any()
 
 
 @pytest.mark.parametrize("ours_cls, theirs_cls, kwargs, target", [
@@ -245,5 +245,5 @@ def test_sdpa_second_derivative_matches_torch():
     gt, = torch.autograd.grad((ref * ref).sum(), [qt], create_graph=True)
     (g * g).sum().backward()
     (gt * gt).sum().backward()
-    np.testing.assert_allclose(qa.grad.data, qt.grad.numpy(), rtol=1e-9, atol=1e-12)
-    assert math.isfinite(float(qa.grad.data.sum()))
+    np.testing.assert_allclose(qa.grad._data, qt.grad.numpy(), rtol=1e-9, atol=1e-12)
+    assert math.isfinite(float(qa.grad._data.sum()))

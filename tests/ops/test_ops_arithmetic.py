@@ -34,10 +34,10 @@ def test_binary_op_broadcasting_forward_and_gradient_shapes(shapes, op, seed):
     out = forward(a, b)
     expected = forward(a_np, b_np)
     assert out.shape == np.shape(expected)
-    np.testing.assert_allclose(out.data, expected)
+    np.testing.assert_allclose(out._data, expected)
     g = rng.normal(size=out.shape)
     out.backward(g)
     ga, gb = grads(a_np, b_np, g)
     assert a.grad.shape == sa and b.grad.shape == sb
-    np.testing.assert_allclose(a.grad.data, reduce_to(np.broadcast_to(ga, out.shape), sa))
-    np.testing.assert_allclose(b.grad.data, reduce_to(np.broadcast_to(gb, out.shape), sb))
+    np.testing.assert_allclose(a.grad._data, reduce_to(np.broadcast_to(ga, out.shape), sa))
+    np.testing.assert_allclose(b.grad._data, reduce_to(np.broadcast_to(gb, out.shape), sb))

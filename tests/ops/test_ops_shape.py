@@ -8,7 +8,7 @@ def test_cast_gradient_comes_back_in_the_input_dtype():
     x = al.tensor([1.0, 2.0], requires_grad=True)
     (x.double() * 3).sum().backward()
     assert x.grad.dtype == al.float32
-    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
+    np.testing.assert_array_equal(x.grad._data, [3.0, 3.0])
 
 
 def test_split_and_chunk_follow_pytorch():

@@ -44,7 +44,7 @@ def run_optimizer(make_opt, values, steps=STEPS, dtype=np.float64, params=None,
         opt = make_opt(params)
     for t in range(start_step, start_step + steps):
         for i, p in enumerate(params):
-            p.grad = al.tensor(grad_of(p.data, t, i), dtype=p.data.dtype)
+            p.grad = al.tensor(grad_of(p._data, t, i), dtype=p._data.dtype)
         opt.step()
         opt.zero_grad()
     return params, opt
@@ -64,7 +64,7 @@ def run_reference(update, values, steps=STEPS, state_factory=dict):
 
 def assert_close_1e12(params, expected):
     for p, e in zip(params, expected):
-        np.testing.assert_allclose(p.data, e, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(p._data, e, rtol=1e-12, atol=1e-12)
 
 
 class KernelSwitch:

@@ -43,7 +43,7 @@ def test_first_step_is_lr_times_sign_of_gradient(path):
     w.grad = al.tensor([3.0, -0.5, 1e-3], dtype=al.float64)
     opt.step()
     expected = -0.1 * np.array([3.0, -0.5, 1e-3]) / (np.array([3.0, 0.5, 1e-3]) + 1e-8)
-    np.testing.assert_allclose(w.data, expected, rtol=1e-13)
+    np.testing.assert_allclose(w._data, expected, rtol=1e-13)
 
 
 def test_eps_sits_outside_the_square_root(path):
@@ -51,8 +51,8 @@ def test_eps_sits_outside_the_square_root(path):
     opt = optim.Adam([w], lr=1.0, eps=0.5)
     w.grad = al.tensor([1.0], dtype=al.float64)
     opt.step()
-    assert w.data[0] == pytest.approx(-1.0 / (1.0 + 0.5), rel=1e-14)        # outside
-    assert abs(w.data[0] - (-1.0 / math.sqrt(1.0 + 0.5))) > 0.1             # not inside
+    assert w._data[0] == pytest.approx(-1.0 / (1.0 + 0.5), rel=1e-14)        # outside
+    assert abs(w._data[0] - (-1.0 / math.sqrt(1.0 + 0.5))) > 0.1             # not inside
 
 
 @pytest.mark.parametrize("betas", [(0.9, 0.999), (0.5, 0.9), (0.0, 0.99)])
@@ -97,7 +97,7 @@ def test_adamw_default_weight_decay_and_zero_decay_equals_adam(path):
     a, _ = run_optimizer(lambda ps: optim.Adam(ps, lr=0.01), values)
     b, _ = run_optimizer(lambda ps: optim.AdamW(ps, lr=0.01, weight_decay=0.0), values)
     for x, y in zip(a, b):
-        np.testing.assert_array_equal(x.data, y.data)
+        np.testing.assert_array_equal(x._data, y._data)
 
 
 def test_param_groups_with_different_lr_and_betas(path):

@@ -78,7 +78,7 @@ def test_add_param_group_uses_defaults_and_checks():
     w.grad = al.tensor([1.0], dtype=al.float64)
     b.grad = al.tensor([1.0], dtype=al.float64)
     opt.step()
-    assert w.data[0] == pytest.approx(0.9) and b.data[0] == pytest.approx(0.99)
+    assert w._data[0] == pytest.approx(0.9) and b._data[0] == pytest.approx(0.99)
 
 
 # ---- step, zero_grad --------------------------------------------------------------------------
@@ -89,19 +89,19 @@ def test_parameters_without_grad_are_skipped(name):
     opt = CONFIGS[name]([w, frozen])
     w.grad = al.tensor([0.5, -0.5], dtype=al.float64)
     opt.step()
-    np.testing.assert_array_equal(frozen.data, [3.0, 4.0])
+    np.testing.assert_array_equal(frozen._data, [3.0, 4.0])
     assert frozen not in opt.state
-    assert not np.array_equal(w.data, [1.0, 2.0])
+    assert not np.array_equal(w._data, [1.0, 2.0])
 
 
 def test_step_updates_in_place_and_bumps_the_version(path):
     w = al.tensor([1.0, 2.0], dtype=al.float64, requires_grad=True)
-    array = w.data
+    array = w._data
     y = w * w                      # saves w for backward
     opt = optim.Adam([w], lr=0.1)
     w.grad = al.tensor([1.0, 1.0], dtype=al.float64)
     opt.step()
-    assert w.data is array         # not rebound
+    assert w._data is array         # not rebound
     assert w.is_leaf and w.requires_grad
     with pytest.raises(RuntimeError):
         y.sum().backward()         # the saved w is stale now
@@ -114,7 +114,7 @@ def test_zero_grad():
     grad = w.grad
     opt.zero_grad(set_to_none=False)
     assert w.grad is grad
-    np.testing.assert_array_equal(w.grad.data, [0.0, 0.0])
+    np.testing.assert_array_equal(w.grad._data, [0.0, 0.0])
     opt.zero_grad()
     assert w.grad is None
     opt.zero_grad()                # no grad at all: fine
@@ -138,7 +138,7 @@ def test_step_with_closure():
     with al.no_grad():
         loss = opt.step(closure)
     assert loss.item() == 9.0 and calls == [9.0]
-    assert w.data[0] == pytest.approx(3.0 - 0.25 * 6.0)
+    assert w._data[0] == pytest.approx(3.0 - 0.25 * 6.0)
     assert opt.step() is None
 
 
@@ -149,7 +149,7 @@ def test_learning_rate_can_be_changed_between_steps(path):
     opt.step()
     opt.param_groups[0]["lr"] = 0.5
     opt.step()
-    assert w.data[0] == pytest.approx(1.0 - 0.1 - 0.5)
+    assert w._data[0] == pytest.approx(1.0 - 0.1 - 0.5)
 
 
 def test_state_is_created_lazily_and_named_like_pytorch():
@@ -175,7 +175,7 @@ def test_resume_from_state_dict_is_bit_for_bit(path, name):
 
     first, opt = run_optimizer(CONFIGS[name], values, steps=10)
     saved_state = opt.state_dict()
-    saved_values = [p.data.copy() for p in first]
+    saved_values = [p._data.copy() for p in first]
     run_optimizer(None, values, params=first, opt=opt, steps=3, start_step=11)  # keeps going
 
     fresh = make_params(saved_values)
@@ -183,7 +183,7 @@ def test_resume_from_state_dict_is_bit_for_bit(path, name):
     opt2.load_state_dict(saved_state)
     run_optimizer(None, values, params=fresh, opt=opt2, steps=10, start_step=11)
     for a, b in zip(full, fresh):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a._data, b._data)
 
 
 def test_state_dict_layout_and_snapshot():
@@ -224,7 +224,7 @@ def test_load_state_dict_accepts_string_indices_and_arrays():
     sd = {"param_groups": [{k: np.asarray(v) for k, v in g.items()} for g in sd["param_groups"]],
           "state": {str(k): {n: (np.asarray(v) if n == "step" else v) for n, v in s.items()}
                     for k, s in sd["state"].items()}}
-    fresh = make_params([p.data.copy() for p in first])
+    fresh = make_params([p._data.copy() for p in first])
     opt2 = CONFIGS["adam"](fresh)
     opt2.load_state_dict(sd)
     assert isinstance(opt2.state[fresh[0]]["step"], int)
@@ -233,7 +233,7 @@ def test_load_state_dict_accepts_string_indices_and_arrays():
     assert opt2.param_groups[0]["amsgrad"] is False
     run_optimizer(None, values, params=fresh, opt=opt2, steps=3, start_step=4)
     for a, b in zip(full, fresh):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a._data, b._data)
 
 
 def test_load_state_dict_errors():
@@ -282,8 +282,8 @@ def test_kernel_and_numpy_paths_agree(name, dtype):
         plain, opt_n = run_optimizer(CONFIGS[name], values, dtype=dtype)
     rtol, atol = (1e-12, 1e-13) if dtype == np.float64 else (2e-5, 2e-6)
     for a, b in zip(fused, plain):
-        assert a.data.dtype == dtype
-        np.testing.assert_allclose(a.data, b.data, rtol=rtol, atol=atol)
+        assert a._data.dtype == dtype
+        np.testing.assert_allclose(a._data, b._data, rtol=rtol, atol=atol)
     for pa, pb in zip(fused, plain):
         for key, value in opt_k.state[pa].items():
             scale = float(np.max(np.abs(value))) if isinstance(value, np.ndarray) else 1.0
@@ -313,12 +313,12 @@ def test_non_contiguous_and_float16_params_use_the_numpy_path(name):
     values = initial_values(42, shapes=[(6, 5)])
     c_params, _ = run_optimizer(CONFIGS[name], values)
     f_param = al.tensor(np.asfortranarray(values[0]), dtype=al.float64, requires_grad=True)
-    assert not f_param.data.flags.c_contiguous
+    assert not f_param._data.flags.c_contiguous
     run_optimizer(CONFIGS[name], values, params=[f_param])
-    np.testing.assert_allclose(f_param.data, c_params[0].data, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(f_param._data, c_params[0]._data, rtol=1e-12, atol=1e-13)
 
     h = al.tensor(values[0], dtype=np.float16, requires_grad=True)
     opt = CONFIGS[name]([h])
-    h.grad = al.tensor(grad_of(h.data, 1), dtype=np.float16)
+    h.grad = al.tensor(grad_of(h._data, 1), dtype=np.float16)
     opt.step()
-    assert h.data.dtype == np.float16 and np.all(np.isfinite(h.data))
+    assert h._data.dtype == np.float16 and np.all(np.isfinite(h._data))

@@ -92,7 +92,7 @@ def test_per_step_inverse_sqrt_drives_each_update():
         w.grad = al.tensor([-1.0], dtype=al.float64)
         opt.step()
         scheduler.step()
-    assert w.data[0] == pytest.approx(sum(0.1 / math.sqrt(t) for t in range(1, 11)), rel=1e-14)
+    assert w._data[0] == pytest.approx(sum(0.1 / math.sqrt(t) for t in range(1, 11)), rel=1e-14)
 
 
 def test_lambda_lr_one_function_per_group():
@@ -118,7 +118,7 @@ def test_scheduler_drives_optimizer():
         w.grad = al.tensor([-1.0], dtype=al.float64)
         opt.step()
         scheduler.step()
-    assert w.data[0] == pytest.approx(1.0 + 0.5 + 0.25)
+    assert w._data[0] == pytest.approx(1.0 + 0.5 + 0.25)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -35,7 +35,7 @@ def _run(make, dtypes, steps=4, skip=(), many=True, monkeypatch=None):
             if (i, step) in skip:
                 p.grad = None
             else:
-                p.grad = al.tensor(np.sin(p.data * (step + 1) + i), dtype=p.dtype)
+                p.grad = al.tensor(np.sin(p._data * (step + 1) + i), dtype=p.dtype)
         opt.step()
     if not many:
         monkeypatch.undo()
@@ -49,8 +49,8 @@ def test_batched_update_is_the_one_at_a_time_update(name, dtypes, monkeypatch):
     a, opt_a = _run(MAKERS[name], dtypes, skip=skip)
     b, opt_b = _run(MAKERS[name], dtypes, skip=skip, many=False, monkeypatch=monkeypatch)
     for pa, pb in zip(a, b):
-        assert pa.data.dtype == pb.data.dtype
-        np.testing.assert_array_equal(pa.data, pb.data)
+        assert pa._data.dtype == pb._data.dtype
+        np.testing.assert_array_equal(pa._data, pb._data)
     sa, sb = opt_a.state_dict(), opt_b.state_dict()
     assert sa["state"].keys() == sb["state"].keys()
     for k in sa["state"]:
@@ -62,20 +62,20 @@ def test_batched_update_is_the_one_at_a_time_update(name, dtypes, monkeypatch):
 def test_batched_step_bumps_every_version_and_keeps_the_arrays():
     rng = np.random.default_rng(1)
     params = [al.tensor(rng.standard_normal(s), requires_grad=True) for s in SHAPES]
-    arrays = [p.data for p in params]
+    arrays = [p._data for p in params]
     opt = optim.SGD(params, lr=0.1, momentum=0.9)
     versions = [p._version[0] for p in params]
     for p in params:
         p.grad = al.ones_like(p)
     opt.step()
-    assert all(p.data is a for p, a in zip(params, arrays))
+    assert all(p._data is a for p, a in zip(params, arrays))
     assert [p._version[0] for p in params] == [v + 1 for v in versions]
 
 
 def test_resume_from_state_dict_continues_bit_for_bit():
     def grads(params, k):
         for i, p in enumerate(params):
-            p.grad = al.tensor(np.cos(p.data * k + i), dtype=p.dtype)
+            p.grad = al.tensor(np.cos(p._data * k + i), dtype=p.dtype)
 
     rng = np.random.default_rng(2)
     values = [rng.standard_normal(s).astype(np.float32) for s in SHAPES]
@@ -91,11 +91,11 @@ def test_resume_from_state_dict_continues_bit_for_bit():
         grads(half, k)
         opt1.step()
     saved = opt1.state_dict()
-    resumed = [al.tensor(p.data.copy(), requires_grad=True) for p in half]
+    resumed = [al.tensor(p._data.copy(), requires_grad=True) for p in half]
     opt2 = optim.Adam(resumed, lr=1e-2)
     opt2.load_state_dict(saved)
     for k in range(2, 4):
         grads(resumed, k)
         opt2.step()
     for a, b in zip(full, resumed):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a._data, b._data)

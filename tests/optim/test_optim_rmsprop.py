@@ -33,7 +33,7 @@ def test_eps_sits_outside_the_square_root(path):
     opt.step()
     outside = -2.0 / (math.sqrt(0.25 * 4.0) + 0.5)
     inside = -2.0 / math.sqrt(0.25 * 4.0 + 0.5)
-    assert w.data[0] == pytest.approx(outside, rel=1e-15)
+    assert w._data[0] == pytest.approx(outside, rel=1e-15)
     assert abs(outside - inside) > 0.1
 
 

@@ -40,7 +40,7 @@ def test_course_momentum_first_step_is_one_minus_beta_times_gradient(path):
     w.grad = al.tensor([10.0, 20.0], dtype=al.float64)
     opt.step()
     np.testing.assert_allclose(opt.state[w]["momentum_buffer"], [1.0, 2.0], rtol=1e-15)
-    np.testing.assert_allclose(w.data, [0.0, -4.0], atol=1e-15)
+    np.testing.assert_allclose(w._data, [0.0, -4.0], atol=1e-15)
 
 
 def test_pytorch_momentum(path):
@@ -143,5 +143,5 @@ def test_sgd_trains_a_model_through_backward():
         loss = ((Xt @ w + b - yt) ** 2).mean()
         loss.backward()
         opt.step()
-    np.testing.assert_allclose(w.data, [1.5, -2.0, 0.5], atol=1e-4)
-    np.testing.assert_allclose(b.data, [0.3], atol=1e-4)
+    np.testing.assert_allclose(w._data, [1.5, -2.0, 0.5], atol=1e-4)
+    np.testing.assert_allclose(b._data, [0.3], atol=1e-4)

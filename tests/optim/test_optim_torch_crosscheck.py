@@ -41,7 +41,7 @@ def test_trajectory_matches_torch(path, name, kwargs):
     expected, _ = torch_trajectory(name, kwargs, values)
     ours, _ = run_optimizer(lambda ps: getattr(optim, name)(ps, **kwargs), values)
     for p, e in zip(ours, expected):
-        np.testing.assert_allclose(p.data, e, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(p._data, e, rtol=1e-10, atol=1e-12)
 
 
 def test_course_momentum_differs_from_torch_only_on_the_first_step():
