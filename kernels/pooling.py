@@ -1,0 +1,329 @@
+"""2-D pooling over the last two axes (PyTorch semantics): max, average, adaptive average.
+
+Arrays: ``x`` (..., H, W), C-contiguous float32/float64; the leading axes (N, C, or none) are
+independent planes, so 1-D pooling is this with H = 1 (kernel (1, k)). Outputs are
+(..., OH, OW) in x's dtype. ``kernel_size``, ``stride`` (default: the kernel), ``padding``,
+``dilation`` are an int or (h, w).
+
+Output size (PyTorch's pooling_output_shape), per axis with e = dilation (kernel - 1) + 1:
+    out = floor_or_ceil((size + 2 pad - e) / stride) + 1, and with ceil_mode the last window
+    is dropped when it would start in the right padding: (out - 1) stride >= size + pad.
+Padding must be at most half the kernel (PyTorch's rule).
+
+max_pool2d:  padding counts as -inf; ``indices`` (int64, same shape as the output) hold the flat
+             position ``ih * W + iw`` of the maximum inside its input plane (PyTorch's
+             convention); the first maximum wins, a NaN wins and propagates (PyTorch's rule).
+             backward scatter-adds grad into a zeroed plane at those indices.
+avg_pool2d:  PyTorch's divisor: the window clipped to [-pad, size + pad) (so the ceil_mode
+             overhang beyond the padding is never counted) when count_include_pad, else the
+             window clipped to the input; ``divisor_override`` replaces both.
+adaptive_avg_pool2d: output cell i averages rows floor(i H / OH) .. ceil((i + 1) H / OH) - 1
+             (and the same for columns).
+
+Loops are serial over planes (the work per plane is small and the LeNet/CNN shapes are at most
+a few hundred K elements); thread use can be added behind ``threads.use_parallel`` once a
+benchmark shows it paying.
+"""
+import numpy as np
+from numba import njit
+
+from ._checks import FLOATS, out_array
+
+_FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
+
+
+@njit(**_FLAGS)
+def _max_fwd(x, kh, kw, sh, sw, ph, pw, dh, dw, out, idx):
+    planes, h, w = x.shape
+    oh, ow = out.shape[1], out.shape[2]
+    ninf = -np.inf
+    for p in range(planes):
+        xp = x[p]
+        for y in range(oh):
+            h0 = y * sh - ph
+            h1 = min(h0 + (kh - 1) * dh + 1, h)
+            while h0 < 0:
+                h0 += dh
+            for q in range(ow):
+                w0 = q * sw - pw
+                w1 = min(w0 + (kw - 1) * dw + 1, w)
+                while w0 < 0:
+                    w0 += dw
+                best = x.dtype.type(ninf)
+                arg = h0 * w + w0
+                for ih in range(h0, h1, dh):
+                    row = xp[ih]
+                    for iw in range(w0, w1, dw):
+                        v = row[iw]
+                        if v > best or v != v:
+                            best = v
+                            arg = ih * w + iw
+                out[p, y, q] = best
+                idx[p, y, q] = arg
+
+
+@njit(**_FLAGS)
+def _max_bwd(grad, idx, dx):
+    planes = dx.shape[0]
+    for p in range(planes):
+        d = dx[p]
+        for k in range(d.shape[0]):
+            d[k] = 0
+        g, ix = grad[p], idx[p]
+        for k in range(g.shape[0]):
+            d[ix[k]] += g[k]
+
+
+@njit(**_FLAGS)
+def _avg_window(y, q, kh, kw, sh, sw, ph, pw, h, w, include_pad, divisor):
+    """(h0, h1, w0, w1, 1/divisor) of output cell (y, q), PyTorch's avg_pool2d rules."""
+    h0 = y * sh - ph
+    w0 = q * sw - pw
+    h1 = min(h0 + kh, h + ph)
+    w1 = min(w0 + kw, w + pw)
+    size = (h1 - h0) * (w1 - w0)
+    h0, w0 = max(h0, 0), max(w0, 0)
+    h1, w1 = min(h1, h), min(w1, w)
+    if divisor > 0:
+        div = divisor
+    elif include_pad:
+        div = size
+    else:
+        div = (h1 - h0) * (w1 - w0)
+    return h0, h1, w0, w1, div
+
+
+@njit(**_FLAGS)
+def _avg_fwd(x, kh, kw, sh, sw, ph, pw, include_pad, divisor, out):
+    planes, h, w = x.shape
+    oh, ow = out.shape[1], out.shape[2]
+    for p in range(planes):
+        xp = x[p]
+        for y in range(oh):
+            for q in range(ow):
+                h0, h1, w0, w1, div = _avg_window(y, q, kh, kw, sh, sw, ph, pw, h, w,
+                                                  include_pad, divisor)
+                s = x.dtype.type(0)
+                for ih in range(h0, h1):
+                    row = xp[ih]
+                    for iw in range(w0, w1):
+                        s += row[iw]
+                out[p, y, q] = s / div
+
+
+@njit(**_FLAGS)
+def _avg_bwd(grad, kh, kw, sh, sw, ph, pw, include_pad, divisor, dx):
+    planes, h, w = dx.shape
+    oh, ow = grad.shape[1], grad.shape[2]
+    dx[:] = 0
+    for p in range(planes):
+        d = dx[p]
+        for y in range(oh):
+            for q in range(ow):
+                h0, h1, w0, w1, div = _avg_window(y, q, kh, kw, sh, sw, ph, pw, h, w,
+                                                  include_pad, divisor)
+                g = grad[p, y, q] / div
+                for ih in range(h0, h1):
+                    row = d[ih]
+                    for iw in range(w0, w1):
+                        row[iw] += g
+
+
+@njit(**_FLAGS)
+def _adaptive(x, out, backward):
+    """Forward: out (P, OH, OW) = window means of x (P, H, W). Backward (backward=True): x is
+    the gradient (P, OH, OW) and out the zeroed-then-filled dx (P, H, W)."""
+    if backward:
+        planes, oh, ow = x.shape
+        h, w = out.shape[1], out.shape[2]
+        out[:] = 0
+    else:
+        planes, h, w = x.shape
+        oh, ow = out.shape[1], out.shape[2]
+    for p in range(planes):
+        for y in range(oh):
+            h0 = (y * h) // oh
+            h1 = ((y + 1) * h + oh - 1) // oh
+            for q in range(ow):
+                w0 = (q * w) // ow
+                w1 = ((q + 1) * w + ow - 1) // ow
+                n = (h1 - h0) * (w1 - w0)
+                if backward:
+                    g = x[p, y, q] / n
+                    for ih in range(h0, h1):
+                        for iw in range(w0, w1):
+                            out[p, ih, iw] += g
+                else:
+                    s = x.dtype.type(0)
+                    for ih in range(h0, h1):
+                        for iw in range(w0, w1):
+                            s += x[p, ih, iw]
+                    out[p, y, q] = s / n
+
+
+# ---- argument handling ------------------------------------------------------------------------
+
+def _pair(v, fn, name):
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return int(v), int(v)
+    t = tuple(int(e) for e in v)
+    if len(t) != 2:
+        raise ValueError(f"{fn}: {name} must be an int or a pair, got {v!r}")
+    return t
+
+
+def pool_output_size(size, kernel, stride, padding, dilation=1, ceil_mode=False):
+    """PyTorch's pooling output length along one axis."""
+    eff = dilation * (kernel - 1) + 1
+    num = size + 2 * padding - eff + (stride - 1 if ceil_mode else 0)
+    out = num // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1
+    return out
+
+
+def _planes(x, fn):
+    x = np.asarray(x)
+    if x.dtype not in FLOATS:
+        raise ValueError(f"{fn}: x must be float32 or float64, got dtype {x.dtype}")
+    if x.ndim < 2:
+        raise ValueError(f"{fn}: x must be (..., H, W), got shape {x.shape}")
+    x = np.ascontiguousarray(x)
+    return x, x.reshape((-1,) + x.shape[-2:])
+
+
+def _geometry(fn, hw, kernel_size, stride, padding, dilation, ceil_mode):
+    kh, kw = _pair(kernel_size, fn, "kernel_size")
+    sh, sw = _pair(kernel_size if stride is None or stride == () else stride, fn, "stride")
+    ph, pw = _pair(padding, fn, "padding")
+    dh, dw = _pair(dilation, fn, "dilation")
+    if min(kh, kw, sh, sw, dh, dw) < 1:
+        raise ValueError(f"{fn}: kernel_size, stride and dilation must be >= 1, got "
+                         f"{kernel_size!r}, {stride!r}, {dilation!r}")
+    if ph < 0 or pw < 0 or ph > kh // 2 or pw > kw // 2:
+        raise ValueError(f"{fn}: padding {padding!r} must be non-negative and at most half the "
+                         f"kernel size {kernel_size!r}")
+    oh = pool_output_size(hw[0], kh, sh, ph, dh, ceil_mode)
+    ow = pool_output_size(hw[1], kw, sw, pw, dw, ceil_mode)
+    if oh < 1 or ow < 1:
+        raise ValueError(f"{fn}: input of spatial size {tuple(hw)} is too small for kernel "
+                         f"{(kh, kw)} (dilation {(dh, dw)}, padding {(ph, pw)}): output would be "
+                         f"{(oh, ow)}")
+    return kh, kw, sh, sw, ph, pw, dh, dw, oh, ow
+
+
+def _grad_planes(grad, lead, oh, ow, dtype, fn):
+    grad = np.asarray(grad)
+    if grad.shape != tuple(lead) + (oh, ow) or grad.dtype != dtype:
+        raise ValueError(f"{fn}: grad must have shape {tuple(lead) + (oh, ow)} and dtype {dtype}, "
+                         f"got {grad.shape} {grad.dtype}")
+    grad = np.ascontiguousarray(grad)
+    return grad.reshape((-1, oh, ow))
+
+
+# ---- public kernels ---------------------------------------------------------------------------
+
+def max_pool2d_forward(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                       out=None, indices_out=None):
+    """Max pooling of x (..., H, W); returns (y, indices), both (..., OH, OW), indices int64
+    flat positions ih * W + iw in the input plane. Writes into out/indices_out when given."""
+    fn = "max_pool2d_forward"
+    x, x3 = _planes(x, fn)
+    kh, kw, sh, sw, ph, pw, dh, dw, oh, ow = _geometry(fn, x.shape[-2:], kernel_size, stride,
+                                                       padding, dilation, ceil_mode)
+    shape = x.shape[:-2] + (oh, ow)
+    y = out_array(out, shape, x.dtype, fn)
+    idx = out_array(indices_out, shape, np.dtype(np.int64), fn, "indices_out")
+    _max_fwd(x3, kh, kw, sh, sw, ph, pw, dh, dw, y.reshape((-1, oh, ow)), idx.reshape((-1, oh, ow)))
+    return y, idx
+
+
+def max_pool2d_backward(grad, indices, input_hw, out=None):
+    """dx (..., H, W): grad (..., OH, OW) scatter-added at ``indices`` (from the forward) into
+    zeroed input planes of size ``input_hw`` = (H, W)."""
+    fn = "max_pool2d_backward"
+    grad = np.asarray(grad)
+    if grad.dtype not in FLOATS or grad.ndim < 2:
+        raise ValueError(f"{fn}: grad must be float32/float64 (..., OH, OW), got {grad.shape} "
+                         f"{grad.dtype}")
+    indices = np.asarray(indices)
+    if indices.shape != grad.shape or indices.dtype != np.int64:
+        raise ValueError(f"{fn}: indices must be int64 with grad's shape {grad.shape}, got "
+                         f"{indices.shape} {indices.dtype}")
+    h, w = _pair(input_hw, fn, "input_hw")
+    p = grad.size // (grad.shape[-1] * grad.shape[-2]) if grad.size else 0
+    dx = out_array(out, grad.shape[:-2] + (h, w), grad.dtype, fn)
+    if indices.size and (indices.min() < 0 or indices.max() >= h * w):
+        raise ValueError(f"{fn}: indices must lie in [0, {h * w}) for input planes {(h, w)}")
+    _max_bwd(np.ascontiguousarray(grad).reshape(p, -1), np.ascontiguousarray(indices).reshape(p, -1),
+             dx.reshape(p, h * w))
+    return dx
+
+
+def avg_pool2d_forward(x, kernel_size, stride=None, padding=0, ceil_mode=False,
+                       count_include_pad=True, divisor_override=None, out=None):
+    """Average pooling of x (..., H, W) -> (..., OH, OW) with PyTorch's divisor rules."""
+    fn = "avg_pool2d_forward"
+    x, x3 = _planes(x, fn)
+    kh, kw, sh, sw, ph, pw, _, _, oh, ow = _geometry(fn, x.shape[-2:], kernel_size, stride,
+                                                     padding, 1, ceil_mode)
+    div = _divisor(divisor_override, fn)
+    y = out_array(out, x.shape[:-2] + (oh, ow), x.dtype, fn)
+    _avg_fwd(x3, kh, kw, sh, sw, ph, pw, bool(count_include_pad), div, y.reshape((-1, oh, ow)))
+    return y
+
+
+def avg_pool2d_backward(grad, input_hw, kernel_size, stride=None, padding=0, ceil_mode=False,
+                        count_include_pad=True, divisor_override=None, out=None):
+    """dx (..., H, W) of avg_pool2d_forward from grad (..., OH, OW); ``input_hw`` = (H, W)."""
+    fn = "avg_pool2d_backward"
+    h, w = _pair(input_hw, fn, "input_hw")
+    grad = np.asarray(grad)
+    if grad.dtype not in FLOATS or grad.ndim < 2:
+        raise ValueError(f"{fn}: grad must be float32/float64 (..., OH, OW), got {grad.shape} "
+                         f"{grad.dtype}")
+    kh, kw, sh, sw, ph, pw, _, _, oh, ow = _geometry(fn, (h, w), kernel_size, stride, padding, 1,
+                                                     ceil_mode)
+    g3 = _grad_planes(grad, grad.shape[:-2], oh, ow, grad.dtype, fn)
+    dx = out_array(out, grad.shape[:-2] + (h, w), grad.dtype, fn)
+    _avg_bwd(g3, kh, kw, sh, sw, ph, pw, bool(count_include_pad), _divisor(divisor_override, fn),
+             dx.reshape((-1, h, w)))
+    return dx
+
+
+def _divisor(d, fn):
+    if d is None:
+        return 0
+    if int(d) != d or d <= 0:
+        raise ValueError(f"{fn}: divisor_override must be a positive int, got {d!r}")
+    return int(d)
+
+
+def adaptive_avg_pool2d_forward(x, output_size, out=None):
+    """Adaptive average pooling of x (..., H, W) to (..., OH, OW) = output_size (int or pair)."""
+    fn = "adaptive_avg_pool2d_forward"
+    x, x3 = _planes(x, fn)
+    oh, ow = _pair(output_size, fn, "output_size")
+    if oh < 1 or ow < 1:
+        raise ValueError(f"{fn}: output_size must be positive, got {output_size!r}")
+    y = out_array(out, x.shape[:-2] + (oh, ow), x.dtype, fn)
+    _adaptive(x3, y.reshape((-1, oh, ow)), False)
+    return y
+
+
+def adaptive_avg_pool2d_backward(grad, input_hw, out=None):
+    """dx (..., H, W) of adaptive_avg_pool2d_forward from grad (..., OH, OW)."""
+    fn = "adaptive_avg_pool2d_backward"
+    h, w = _pair(input_hw, fn, "input_hw")
+    grad = np.asarray(grad)
+    if grad.dtype not in FLOATS or grad.ndim < 2:
+        raise ValueError(f"{fn}: grad must be float32/float64 (..., OH, OW), got {grad.shape} "
+                         f"{grad.dtype}")
+    g = np.ascontiguousarray(grad)
+    dx = out_array(out, grad.shape[:-2] + (h, w), grad.dtype, fn)
+    _adaptive(g.reshape((-1,) + g.shape[-2:]), dx.reshape((-1, h, w)), True)
+    return dx
+
+
+__all__ = ["pool_output_size", "max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward",
+           "avg_pool2d_backward", "adaptive_avg_pool2d_forward", "adaptive_avg_pool2d_backward"]
