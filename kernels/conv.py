@@ -15,7 +15,8 @@ in the w slot).
 How: im2col into a column buffer and one BLAS GEMM per group (numpy's batched matmul over the
 groups: ``w (G, O/G, K) @ cols (G, K, P)``, K = C/G kH kW, P = OH OW); col2im scatters the
 column gradient back for the input gradient. The im2col/col2im loops are Numba (a contiguous,
-vectorised inner copy when the stride is 1).
+vectorised inner copy when the stride is 1). Depthwise-style convolutions (C/groups == 1, any
+channel multiplier) take direct Numba loops instead (measured 3x faster; see _dw_fwd).
 
 Memory: the column buffer holds one chunk of images at a time, ``(C kH kW, nc P)`` with
 ``nc = clamp(_CHUNK_COLS // P, 1, N)`` and at most ``_MAX_BUFFER`` elements; nothing of size
@@ -178,6 +179,128 @@ def _bias_grad(g, db):
         db[k] = s
 
 
+# ---- depthwise (C/groups == 1): direct loops, no columns --------------------------------------
+# Each output channel o reads the single input channel o // m (m = O / C, the multiplier), so
+# the GEMM per group degenerates to (m x k^2) @ (k^2 x P) and the batched matmul spends its time
+# in per-group call overhead and matrix-vector shapes. Measured at 64x32x28x28, groups 32, 3x3,
+# pad 1, 1 thread, interleaved in one run on a loaded machine (ms, fwd / fwd+bwd): these loops
+# 7.4 / 28.8, im2col + GEMM 18.1 / 83.2, torch 21.6 / 35.5 (torch's forward varied 2.6-25 ms
+# between runs). Not yet tried: a padded "wide" plane so each (i, j) is one long contiguous
+# loop instead of OH loops of OW elements.
+
+@njit(**_FLAGS)
+def _dw_fwd(x, w, b, has_bias, kh, kw, sh, sw, pt, pl, dh, dw, y):
+    """y (N, O, OH, OW) from x (N, C, H, W) and w (O, 1, kh, kw), O = m C."""
+    n_img, c_in, h, wd = x.shape
+    o_ch, oh, ow = y.shape[1], y.shape[2], y.shape[3]
+    m = o_ch // c_in
+    xf = x.ravel()
+    yf = y.ravel()
+    p = oh * ow
+    for n in range(n_img):
+        for o in range(o_ch):
+            ybase = (n * o_ch + o) * p
+            xbase = (n * c_in + o // m) * h * wd
+            bo = b[o] if has_bias else y.dtype.type(0)
+            for t in range(p):
+                yf[uint64(ybase + t)] = bo
+            for i in range(kh):
+                for j in range(kw):
+                    wv = w[o, 0, i, j]
+                    off = j * dw - pl
+                    lo, hi = _valid_range(off, sw, wd, ow)
+                    for r in range(oh):
+                        ih = r * sh - pt + i * dh
+                        if ih < 0 or ih >= h:
+                            continue
+                        d = uint64(ybase + r * ow + lo)
+                        s = uint64(xbase + ih * wd + off + lo * sw)
+                        if sw == 1:
+                            for q in range(hi - lo):
+                                yf[d + uint64(q)] += wv * xf[s + uint64(q)]
+                        else:
+                            for q in range(hi - lo):
+                                yf[d + uint64(q)] += wv * xf[s + uint64(q * sw)]
+
+
+@njit(**_FLAGS)
+def _dw_bwd_input(g, w, kh, kw, sh, sw, pt, pl, dh, dw, dx):
+    """dx (N, C, H, W) from g (N, O, OH, OW) and w (O, 1, kh, kw): the adjoint of _dw_fwd."""
+    n_img, c_in, h, wd = dx.shape
+    o_ch, oh, ow = g.shape[1], g.shape[2], g.shape[3]
+    m = o_ch // c_in
+    gf = g.ravel()
+    xf = dx.ravel()
+    p = oh * ow
+    for t in range(xf.shape[0]):
+        xf[t] = 0
+    for n in range(n_img):
+        for o in range(o_ch):
+            gbase = (n * o_ch + o) * p
+            xbase = (n * c_in + o // m) * h * wd
+            for i in range(kh):
+                for j in range(kw):
+                    wv = w[o, 0, i, j]
+                    off = j * dw - pl
+                    lo, hi = _valid_range(off, sw, wd, ow)
+                    for r in range(oh):
+                        ih = r * sh - pt + i * dh
+                        if ih < 0 or ih >= h:
+                            continue
+                        d = uint64(gbase + r * ow + lo)
+                        s = uint64(xbase + ih * wd + off + lo * sw)
+                        if sw == 1:
+                            for q in range(hi - lo):
+                                xf[s + uint64(q)] += wv * gf[d + uint64(q)]
+                        else:
+                            for q in range(hi - lo):
+                                xf[s + uint64(q * sw)] += wv * gf[d + uint64(q)]
+
+
+@njit(**_FLAGS)
+def _dw_bwd_weight(g, x, kh, kw, sh, sw, pt, pl, dh, dw, dwt):
+    """dwt (O, 1, kh, kw) = sum over images and positions of g times the matching x.
+
+    Per (image, channel, i, j) the products accumulate column-wise into a row-long vector
+    (a vertical FMA that vectorises), summed once at the end: measured 19.0 ms with one
+    (reassociated) dot per output row, 15.4 ms this way (64x32x28x28, 3x3, loaded machine).
+    """
+    n_img, c_in, h, wd = x.shape
+    o_ch, oh, ow = g.shape[1], g.shape[2], g.shape[3]
+    m = o_ch // c_in
+    gf = g.ravel()
+    xf = x.ravel()
+    p = oh * ow
+    acc = np.empty(ow, x.dtype)
+    dwt[:] = 0
+    for n in range(n_img):  # image and channel outermost: both planes stay in L1 for k^2 passes
+        for o in range(o_ch):
+            gbase = (n * o_ch + o) * p
+            xbase = (n * c_in + o // m) * h * wd
+            for i in range(kh):
+                for j in range(kw):
+                    off = j * dw - pl
+                    lo, hi = _valid_range(off, sw, wd, ow)
+                    for q in range(ow):
+                        acc[q] = 0
+                    for r in range(oh):
+                        ih = r * sh - pt + i * dh
+                        if ih < 0 or ih >= h:
+                            continue
+                        d = uint64(gbase + r * ow + lo)
+                        s = uint64(xbase + ih * wd + off + lo * sw)
+                        if sw == 1:
+                            for q in range(hi - lo):
+                                acc[q] += gf[d + uint64(q)] * xf[s + uint64(q)]
+                        else:
+                            for q in range(hi - lo):
+                                acc[q] += gf[d + uint64(q)] * xf[s + uint64(q * sw)]
+                    t = x.dtype.type(0)
+                    for q in range(ow):
+                        t += acc[q]
+                    dwt[o, 0, i, j] += t
+
+
 # ---- argument handling ------------------------------------------------------------------------
 
 def _pair(v, fn, name):
@@ -251,6 +374,7 @@ class _Geom:
         rows = self.c * self.kh * self.kw
         nc = max(1, min(self.n, _CHUNK_COLS // max(self.p, 1)))
         self.chunk = max(1, min(nc, _MAX_BUFFER // max(rows * self.p, 1)))
+        self.depthwise = cg == 1 and g > 1  # direct loops, see _dw_fwd
         # a 1x1 kernel, stride 1, no padding: the columns are the input itself
         self.identity = (self.kh == self.kw == 1 and self.sh == self.sw == 1
                          and self.pt == self.pb == self.pl == self.pr == 0)
@@ -318,6 +442,9 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, out=
     gm = _Geom(fn, x.shape, w.shape, stride, padding, dilation, groups, x.dtype)
     b, has_bias = _bias(b, gm.o, x.dtype, fn)
     y = out_array(out, gm.out_shape, x.dtype, fn)
+    if gm.depthwise:
+        _dw_fwd(x, w, b, has_bias, *gm.args()[:8], y)
+        return y
     y3 = y.reshape(gm.n, gm.o, gm.p)
     w3 = w.reshape(gm.groups, gm.og, gm.k)
     buf = gm.buffer(x.dtype)
@@ -437,6 +564,12 @@ def conv_transpose2d_forward(x, wt, b=None, stride=1, padding=0, output_padding=
 
 def _backward(gm, grad, x, w, dx, dw):
     """Shared chunk loop: dx (N, C, H, W) and/or dw (G, O/G, K), whichever is not None."""
+    if gm.depthwise:
+        if dx is not None:
+            _dw_bwd_input(grad, w, *gm.args()[:8], dx)
+        if dw is not None:
+            _dw_bwd_weight(grad, x, *gm.args()[:8], dw.reshape(gm.w_shape))
+        return
     dtype = grad.dtype
     g3 = grad.reshape(gm.n, gm.o, gm.p)
     w3 = w.reshape(gm.groups, gm.og, gm.k) if dx is not None else None
