@@ -354,6 +354,39 @@ def _conv(n_img, c_in, hw, c_out, k, pad, backward):
     return build
 
 
+def depthwise_conv(n, rng):
+    x = rng.standard_normal((64, 32, 28, 28)).astype(F32)
+    w = (rng.standard_normal((32, 1, 3, 3)) * 0.1).astype(F32)
+    b = rng.standard_normal(32).astype(F32)
+    y = K.conv2d_forward(x, w, b, 1, 1, 1, 32)
+    g = rng.standard_normal(y.shape).astype(F32)
+
+    def ours():
+        K.conv2d_forward(x, w, b, 1, 1, 1, 32, out=y)
+        K.conv2d_backward(g, x, w, 1, 1, 1, 32, need_bias=True)
+
+    def numpy_dw():
+        xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+        win = np.lib.stride_tricks.sliding_window_view(xp, (3, 3), axis=(2, 3))
+        out = np.einsum("nchwij,cij->nchw", win, w[:, 0]) + b[:, None, None]
+        dw = np.einsum("nchw,nchwij->cij", g, win)[:, None]
+        dxp = np.zeros_like(xp)
+        for i in range(3):
+            for j in range(3):
+                dxp[:, :, i:i + 28, j:j + 28] += g * w[None, :, 0, i, j, None, None]
+        return out, dxp[:, :, 1:29, 1:29], dw, g.sum((0, 2, 3))
+
+    c = {"ours": ours, "numpy": numpy_dw}
+    if torch is not None:
+        tx, tw, tb, tg = _t(x), _t(w), _t(b), _t(g)
+
+        def torch_dw():
+            a, ww, bb = (t.detach().requires_grad_() for t in (tx, tw, tb))
+            F.conv2d(a, ww, bb, 1, 1, 1, 32).backward(tg)
+        c["torch"] = torch_dw
+    return c, 3 * 2 * y.size * 9, "GFLOPS"
+
+
 def _max_pool(n_img, ch, hw):
     def build(n, rng):
         x = rng.standard_normal((n_img, ch, hw, hw)).astype(F32)
@@ -453,6 +486,7 @@ ROWS = [  # (name, builder, sizes)
      ("-",)),
     ("conv2d fwd+bwd LeNet c1 64x1x28x28 -> 6, 5x5", _conv(64, 1, 28, 6, 5, 0, True), ("-",)),
     ("conv2d fwd+bwd LeNet c2 64x6x12x12 -> 16, 5x5", _conv(64, 6, 12, 16, 5, 0, True), ("-",)),
+    ("conv2d fwd+bwd depthwise 64x32x28x28, 3x3 pad 1", depthwise_conv, ("-",)),
     ("max-pool 2 fwd+bwd 64x6x24x24", _max_pool(64, 6, 24), ("-",)),
     ("max-pool 2 fwd+bwd 64x16x8x8", _max_pool(64, 16, 8), ("-",)),
     ("LayerNorm fwd+bwd 4096x512", layernorm, ("-",)),
