@@ -16,7 +16,7 @@ How: im2col into a column buffer and one BLAS GEMM per group (numpy's batched ma
 groups: ``w (G, O/G, K) @ cols (G, K, P)``, K = C/G kH kW, P = OH OW); col2im scatters the
 column gradient back for the input gradient. The im2col/col2im loops are Numba (a contiguous,
 vectorised inner copy when the stride is 1). Depthwise-style convolutions (C/groups == 1, any
-channel multiplier) take direct Numba loops instead (measured 3x faster; see _dw_fwd).
+channel multiplier) take direct Numba loops instead (measured 3x faster; see _dw_loops).
 
 Memory: the column buffer holds one chunk of images at a time, ``(C kH kW, nc P)`` with
 ``nc = clamp(_CHUNK_COLS // P, 1, N)`` and at most ``_MAX_BUFFER`` elements; nothing of size
@@ -110,7 +110,9 @@ def _im2col(x, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, cols):
 @njit(**_FLAGS)
 def _col2im(cols, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, dx):
     """The adjoint of _im2col: dx (nc, C, H, W) = sum of cols (C kh kw, nc oh ow) into place.
-    Unsigned flat indices as in _im2col (same measured reason)."""
+    Unsigned flat indices as in _im2col (same measured reason). Kept apart from _im2col: one
+    kernel for both directions with a flag measured 15-25 % slower (im2col 9.55 vs 8.2 ms,
+    col2im 4.0 vs 3.2 ms per 64 images, interleaved)."""
     nc, c_in, h, w = dx.shape
     p = oh * ow
     ncols = nc * p
@@ -184,121 +186,84 @@ def _bias_grad(g, db):
 # the GEMM per group degenerates to (m x k^2) @ (k^2 x P) and the batched matmul spends its time
 # in per-group call overhead and matrix-vector shapes. Measured at 64x32x28x28, groups 32, 3x3,
 # pad 1, 1 thread, interleaved in one run on a loaded machine (ms, fwd / fwd+bwd): these loops
-# 7.4 / 28.8, im2col + GEMM 18.1 / 83.2, torch 21.6 / 35.5 (torch's forward varied 2.6-25 ms
-# between runs). Not yet tried: a padded "wide" plane so each (i, j) is one long contiguous
+# 8.0 / 19.6, im2col + GEMM 15.1 / 75.8, torch 11.0 / 25.8 (another run: 7.4 / 28.8, 18.1 / 83.2,
+# 21.6 / 35.5; torch's forward varied 2.6-25 ms between runs). Not yet tried: a padded "wide" plane so each (i, j) is one long contiguous
 # loop instead of OH loops of OW elements.
 
-@njit(**_FLAGS)
-def _dw_fwd(x, w, b, has_bias, kh, kw, sh, sw, pt, pl, dh, dw, y):
-    """y (N, O, OH, OW) from x (N, C, H, W) and w (O, 1, kh, kw), O = m C."""
-    n_img, c_in, h, wd = x.shape
-    o_ch, oh, ow = y.shape[1], y.shape[2], y.shape[3]
-    m = o_ch // c_in
-    xf = x.ravel()
-    yf = y.ravel()
-    p = oh * ow
-    for n in range(n_img):
-        for o in range(o_ch):
-            ybase = (n * o_ch + o) * p
-            xbase = (n * c_in + o // m) * h * wd
-            bo = b[o] if has_bias else y.dtype.type(0)
-            for t in range(p):
-                yf[uint64(ybase + t)] = bo
-            for i in range(kh):
-                for j in range(kw):
-                    wv = w[o, 0, i, j]
-                    off = j * dw - pl
-                    lo, hi = _valid_range(off, sw, wd, ow)
-                    for r in range(oh):
-                        ih = r * sh - pt + i * dh
-                        if ih < 0 or ih >= h:
-                            continue
-                        d = uint64(ybase + r * ow + lo)
-                        s = uint64(xbase + ih * wd + off + lo * sw)
-                        if sw == 1:
-                            for q in range(hi - lo):
-                                yf[d + uint64(q)] += wv * xf[s + uint64(q)]
-                        else:
-                            for q in range(hi - lo):
-                                yf[d + uint64(q)] += wv * xf[s + uint64(q * sw)]
+_DW_FORWARD, _DW_INPUT, _DW_WEIGHT = 0, 1, 2
 
 
 @njit(**_FLAGS)
-def _dw_bwd_input(g, w, kh, kw, sh, sw, pt, pl, dh, dw, dx):
-    """dx (N, C, H, W) from g (N, O, OH, OW) and w (O, 1, kh, kw): the adjoint of _dw_fwd."""
-    n_img, c_in, h, wd = dx.shape
-    o_ch, oh, ow = g.shape[1], g.shape[2], g.shape[3]
-    m = o_ch // c_in
-    gf = g.ravel()
-    xf = dx.ravel()
-    p = oh * ow
-    for t in range(xf.shape[0]):
-        xf[t] = 0
-    for n in range(n_img):
-        for o in range(o_ch):
-            gbase = (n * o_ch + o) * p
-            xbase = (n * c_in + o // m) * h * wd
-            for i in range(kh):
-                for j in range(kw):
-                    wv = w[o, 0, i, j]
-                    off = j * dw - pl
-                    lo, hi = _valid_range(off, sw, wd, ow)
-                    for r in range(oh):
-                        ih = r * sh - pt + i * dh
-                        if ih < 0 or ih >= h:
-                            continue
-                        d = uint64(gbase + r * ow + lo)
-                        s = uint64(xbase + ih * wd + off + lo * sw)
-                        if sw == 1:
-                            for q in range(hi - lo):
-                                xf[s + uint64(q)] += wv * gf[d + uint64(q)]
-                        else:
-                            for q in range(hi - lo):
-                                xf[s + uint64(q * sw)] += wv * gf[d + uint64(q)]
+def _dw_loops(x, g, w, b, has_bias, kh, kw, sh, sw, pt, pl, dh, dw, mode, dwt):
+    """One loop nest for the three depthwise passes; x (N, C, H, W), g (N, O, OH, OW),
+    w and dwt (O, 1, kh, kw), O = m C, output channel o reading input channel o // m.
 
-
-@njit(**_FLAGS)
-def _dw_bwd_weight(g, x, kh, kw, sh, sw, pt, pl, dh, dw, dwt):
-    """dwt (O, 1, kh, kw) = sum over images and positions of g times the matching x.
-
-    Per (image, channel, i, j) the products accumulate column-wise into a row-long vector
-    (a vertical FMA that vectorises), summed once at the end: measured 19.0 ms with one
-    (reassociated) dot per output row, 15.4 ms this way (64x32x28x28, 3x3, loaded machine).
+    mode _DW_FORWARD: g = conv(x, w) + b (g is the output);  _DW_INPUT: x = its adjoint
+    applied to g (x is dx);  _DW_WEIGHT: dwt = sum of g times the matching x.
+    Image and channel are outermost so both planes stay in L1 over the k^2 offsets. For the
+    weight gradient the products accumulate column-wise into a row-long vector (a vertical
+    FMA that vectorises), summed once per offset: measured 19.0 ms with one reassociated dot
+    per output row, 15.4 ms this way (64x32x28x28, 3x3, loaded machine).
     """
     n_img, c_in, h, wd = x.shape
     o_ch, oh, ow = g.shape[1], g.shape[2], g.shape[3]
     m = o_ch // c_in
-    gf = g.ravel()
     xf = x.ravel()
+    gf = g.ravel()
     p = oh * ow
     acc = np.empty(ow, x.dtype)
-    dwt[:] = 0
-    for n in range(n_img):  # image and channel outermost: both planes stay in L1 for k^2 passes
+    zero = x.dtype.type(0)
+    if mode == _DW_INPUT:
+        for t in range(xf.shape[0]):
+            xf[t] = zero
+    elif mode == _DW_WEIGHT:
+        dwt[:] = zero
+    for n in range(n_img):
         for o in range(o_ch):
             gbase = (n * o_ch + o) * p
             xbase = (n * c_in + o // m) * h * wd
+            if mode == _DW_FORWARD:
+                bo = b[o] if has_bias else zero
+                for t in range(p):
+                    gf[uint64(gbase + t)] = bo
             for i in range(kh):
                 for j in range(kw):
+                    wv = w[o, 0, i, j]
                     off = j * dw - pl
                     lo, hi = _valid_range(off, sw, wd, ow)
                     for q in range(ow):
-                        acc[q] = 0
+                        acc[q] = zero
                     for r in range(oh):
                         ih = r * sh - pt + i * dh
                         if ih < 0 or ih >= h:
                             continue
                         d = uint64(gbase + r * ow + lo)
                         s = uint64(xbase + ih * wd + off + lo * sw)
-                        if sw == 1:
+                        # unit stride spelled out: a run-time stride multiply in the index
+                        # kept the loops from vectorising (forward 10.1 vs 8.0 ms, loaded machine)
+                        if mode == _DW_FORWARD and sw == 1:
+                            for q in range(hi - lo):
+                                gf[d + uint64(q)] += wv * xf[s + uint64(q)]
+                        elif mode == _DW_FORWARD:
+                            for q in range(hi - lo):
+                                gf[d + uint64(q)] += wv * xf[s + uint64(q * sw)]
+                        elif mode == _DW_INPUT and sw == 1:
+                            for q in range(hi - lo):
+                                xf[s + uint64(q)] += wv * gf[d + uint64(q)]
+                        elif mode == _DW_INPUT:
+                            for q in range(hi - lo):
+                                xf[s + uint64(q * sw)] += wv * gf[d + uint64(q)]
+                        elif sw == 1:
                             for q in range(hi - lo):
                                 acc[q] += gf[d + uint64(q)] * xf[s + uint64(q)]
                         else:
                             for q in range(hi - lo):
                                 acc[q] += gf[d + uint64(q)] * xf[s + uint64(q * sw)]
-                    t = x.dtype.type(0)
-                    for q in range(ow):
-                        t += acc[q]
-                    dwt[o, 0, i, j] += t
+                    if mode == _DW_WEIGHT:
+                        t = zero
+                        for q in range(ow):
+                            t += acc[q]
+                        dwt[o, 0, i, j] += t
 
 
 # ---- argument handling ------------------------------------------------------------------------
@@ -374,7 +339,7 @@ class _Geom:
         rows = self.c * self.kh * self.kw
         nc = max(1, min(self.n, _CHUNK_COLS // max(self.p, 1)))
         self.chunk = max(1, min(nc, _MAX_BUFFER // max(rows * self.p, 1)))
-        self.depthwise = cg == 1 and g > 1  # direct loops, see _dw_fwd
+        self.depthwise = cg == 1 and g > 1  # direct loops, see _dw_loops
         # a 1x1 kernel, stride 1, no padding: the columns are the input itself
         self.identity = (self.kh == self.kw == 1 and self.sh == self.sw == 1
                          and self.pt == self.pb == self.pl == self.pr == 0)
@@ -443,7 +408,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, out=
     b, has_bias = _bias(b, gm.o, x.dtype, fn)
     y = out_array(out, gm.out_shape, x.dtype, fn)
     if gm.depthwise:
-        _dw_fwd(x, w, b, has_bias, *gm.args()[:8], y)
+        _dw_loops(x, y, w, b, has_bias, *gm.args()[:8], _DW_FORWARD, w)
         return y
     y3 = y.reshape(gm.n, gm.o, gm.p)
     w3 = w.reshape(gm.groups, gm.og, gm.k)
@@ -565,10 +530,12 @@ def conv_transpose2d_forward(x, wt, b=None, stride=1, padding=0, output_padding=
 def _backward(gm, grad, x, w, dx, dw):
     """Shared chunk loop: dx (N, C, H, W) and/or dw (G, O/G, K), whichever is not None."""
     if gm.depthwise:
+        zb = np.zeros(1, grad.dtype)
         if dx is not None:
-            _dw_bwd_input(grad, w, *gm.args()[:8], dx)
+            _dw_loops(dx, grad, w, zb, False, *gm.args()[:8], _DW_INPUT, w)
         if dw is not None:
-            _dw_bwd_weight(grad, x, *gm.args()[:8], dw.reshape(gm.w_shape))
+            dw4 = dw.reshape(gm.w_shape)
+            _dw_loops(x, grad, dw4, zb, False, *gm.args()[:8], _DW_WEIGHT, dw4)
         return
     dtype = grad.dtype
     g3 = grad.reshape(gm.n, gm.o, gm.p)

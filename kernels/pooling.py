@@ -28,6 +28,7 @@ import numpy as np
 from numba import njit
 
 from ._checks import FLOATS, out_array
+from .conv import _pair
 
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
 
@@ -162,15 +163,6 @@ def _adaptive(x, out, backward):
 
 
 # ---- argument handling ------------------------------------------------------------------------
-
-def _pair(v, fn, name):
-    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
-        return int(v), int(v)
-    t = tuple(int(e) for e in v)
-    if len(t) != 2:
-        raise ValueError(f"{fn}: {name} must be an int or a pair, got {v!r}")
-    return t
-
 
 def pool_output_size(size, kernel, stride, padding, dilation=1, ceil_mode=False):
     """PyTorch's pooling output length along one axis."""
