@@ -64,6 +64,32 @@ def _max_fwd(x, kh, kw, sh, sw, ph, pw, dh, dw, out, idx):
 
 
 @njit(**_FLAGS)
+def _max_fwd_2x2(x, out, idx):
+    """Only an optimisation of _max_fwd for kernel 2, stride 2, no padding or dilation, every
+    window inside the input (LeNet's and most CNNs' pooling): the fixed window unrolls.
+    Measured at 384 planes of 24x24, float32, 1 thread: 0.82 ms against 2.15 ms generic (1.94
+    with the generic loops minus padding and dilation); PyTorch 1.35 ms."""
+    planes, h, w = x.shape
+    oh, ow = out.shape[1], out.shape[2]
+    ninf = x.dtype.type(-np.inf)
+    for p in range(planes):
+        xp, op, ip = x[p], out[p], idx[p]
+        for y in range(oh):
+            for q in range(ow):
+                best = ninf
+                arg = 2 * y * w + 2 * q
+                for a in range(2):
+                    row = xp[2 * y + a]
+                    for b in range(2):
+                        v = row[2 * q + b]
+                        if v > best or v != v:  # first maximum wins; NaN wins (PyTorch)
+                            best = v
+                            arg = (2 * y + a) * w + 2 * q + b
+                op[y, q] = best
+                ip[y, q] = arg
+
+
+@njit(**_FLAGS)
 def _max_bwd(grad, idx, dx):
     planes = dx.shape[0]
     for p in range(planes):
@@ -226,7 +252,12 @@ def max_pool2d_forward(x, kernel_size, stride=None, padding=0, dilation=1, ceil_
     shape = x.shape[:-2] + (oh, ow)
     y = out_array(out, shape, x.dtype, fn)
     idx = out_array(indices_out, shape, np.dtype(np.int64), fn, "indices_out")
-    _max_fwd(x3, kh, kw, sh, sw, ph, pw, dh, dw, y.reshape((-1, oh, ow)), idx.reshape((-1, oh, ow)))
+    y3, i3 = y.reshape((-1, oh, ow)), idx.reshape((-1, oh, ow))
+    if (kh, kw, sh, sw, ph, pw, dh, dw) == (2, 2, 2, 2, 0, 0, 1, 1) and 2 * oh <= x.shape[-2] \
+            and 2 * ow <= x.shape[-1]:
+        _max_fwd_2x2(x3, y3, i3)
+    else:
+        _max_fwd(x3, kh, kw, sh, sw, ph, pw, dh, dw, y3, i3)
     return y, idx
 
 

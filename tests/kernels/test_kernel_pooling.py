@@ -83,7 +83,9 @@ def ref_avg_pool_backward(g, hw, k, s, p, divisors):
 
 
 MAX_CASES = [  # (x shape, kernel, stride, padding, dilation, ceil_mode)
-    ((2, 3, 8, 8), 2, None, 0, 1, False),             # LeNet's max-pool 2
+    ((2, 3, 8, 8), 2, None, 0, 1, False),             # LeNet's max-pool 2 (the 2x2 fast path)
+    ((1, 2, 7, 9), 2, 2, 0, 1, False),                # fast path, odd sizes: last row/column left out
+    ((1, 2, 7, 9), 2, 2, 0, 1, True),                 # same with ceil_mode: the generic loops
     ((2, 3, 7, 9), 3, 2, 1, 1, True),                 # odd sizes, padding, ceil overhang
     ((1, 2, 10, 11), (3, 2), (2, 3), 1, (2, 1), True),
     ((2, 5, 5), 2, 1, 1, 1, False),                   # no batch axis; overlapping windows
