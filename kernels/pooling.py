@@ -121,45 +121,11 @@ def _avg_window(y, q, kh, kw, sh, sw, ph, pw, h, w, include_pad, divisor):
 
 
 @njit(**_FLAGS)
-def _avg_fwd(x, kh, kw, sh, sw, ph, pw, include_pad, divisor, out):
-    planes, h, w = x.shape
-    oh, ow = out.shape[1], out.shape[2]
-    for p in range(planes):
-        xp = x[p]
-        for y in range(oh):
-            for q in range(ow):
-                h0, h1, w0, w1, div = _avg_window(y, q, kh, kw, sh, sw, ph, pw, h, w,
-                                                  include_pad, divisor)
-                s = x.dtype.type(0)
-                for ih in range(h0, h1):
-                    row = xp[ih]
-                    for iw in range(w0, w1):
-                        s += row[iw]
-                out[p, y, q] = s / div
-
-
-@njit(**_FLAGS)
-def _avg_bwd(grad, kh, kw, sh, sw, ph, pw, include_pad, divisor, dx):
-    planes, h, w = dx.shape
-    oh, ow = grad.shape[1], grad.shape[2]
-    dx[:] = 0
-    for p in range(planes):
-        d = dx[p]
-        for y in range(oh):
-            for q in range(ow):
-                h0, h1, w0, w1, div = _avg_window(y, q, kh, kw, sh, sw, ph, pw, h, w,
-                                                  include_pad, divisor)
-                g = grad[p, y, q] / div
-                for ih in range(h0, h1):
-                    row = d[ih]
-                    for iw in range(w0, w1):
-                        row[iw] += g
-
-
-@njit(**_FLAGS)
-def _adaptive(x, out, backward):
-    """Forward: out (P, OH, OW) = window means of x (P, H, W). Backward (backward=True): x is
-    the gradient (P, OH, OW) and out the zeroed-then-filled dx (P, H, W)."""
+def _avg(x, out, kh, kw, sh, sw, ph, pw, include_pad, divisor, backward, adaptive):
+    """Forward: out (P, OH, OW) = window sums of x (P, H, W) / divisor. Backward
+    (backward=True): x is the gradient (P, OH, OW) and out the zeroed-then-filled dx (P, H, W).
+    Windows: avg_pool2d's (_avg_window), or with ``adaptive`` rows floor(y H / OH) to
+    ceil((y + 1) H / OH) (and columns alike) divided by their size; kh..pw unused then."""
     if backward:
         planes, oh, ow = x.shape
         h, w = out.shape[1], out.shape[2]
@@ -169,14 +135,16 @@ def _adaptive(x, out, backward):
         oh, ow = out.shape[1], out.shape[2]
     for p in range(planes):
         for y in range(oh):
-            h0 = (y * h) // oh
-            h1 = ((y + 1) * h + oh - 1) // oh
             for q in range(ow):
-                w0 = (q * w) // ow
-                w1 = ((q + 1) * w + ow - 1) // ow
-                n = (h1 - h0) * (w1 - w0)
+                if adaptive:
+                    h0, h1 = (y * h) // oh, ((y + 1) * h + oh - 1) // oh
+                    w0, w1 = (q * w) // ow, ((q + 1) * w + ow - 1) // ow
+                    div = (h1 - h0) * (w1 - w0)
+                else:
+                    h0, h1, w0, w1, div = _avg_window(y, q, kh, kw, sh, sw, ph, pw, h, w,
+                                                      include_pad, divisor)
                 if backward:
-                    g = x[p, y, q] / n
+                    g = x[p, y, q] / div
                     for ih in range(h0, h1):
                         for iw in range(w0, w1):
                             out[p, ih, iw] += g
@@ -185,7 +153,7 @@ def _adaptive(x, out, backward):
                     for ih in range(h0, h1):
                         for iw in range(w0, w1):
                             s += x[p, ih, iw]
-                    out[p, y, q] = s / n
+                    out[p, y, q] = s / div
 
 
 # ---- argument handling ------------------------------------------------------------------------
@@ -200,12 +168,13 @@ def pool_output_size(size, kernel, stride, padding, dilation=1, ceil_mode=False)
     return out
 
 
-def _planes(x, fn):
+def _planes(x, fn, name="x"):
+    """x as a C-contiguous float array and its (planes, H, W) view."""
     x = np.asarray(x)
     if x.dtype not in FLOATS:
-        raise ValueError(f"{fn}: x must be float32 or float64, got dtype {x.dtype}")
+        raise ValueError(f"{fn}: {name} must be float32 or float64, got dtype {x.dtype}")
     if x.ndim < 2:
-        raise ValueError(f"{fn}: x must be (..., H, W), got shape {x.shape}")
+        raise ValueError(f"{fn}: {name} must be (..., H, W), got shape {x.shape}")
     x = np.ascontiguousarray(x)
     return x, x.reshape((-1,) + x.shape[-2:])
 
@@ -228,15 +197,6 @@ def _geometry(fn, hw, kernel_size, stride, padding, dilation, ceil_mode):
                          f"{(kh, kw)} (dilation {(dh, dw)}, padding {(ph, pw)}): output would be "
                          f"{(oh, ow)}")
     return kh, kw, sh, sw, ph, pw, dh, dw, oh, ow
-
-
-def _grad_planes(grad, lead, oh, ow, dtype, fn):
-    grad = np.asarray(grad)
-    if grad.shape != tuple(lead) + (oh, ow) or grad.dtype != dtype:
-        raise ValueError(f"{fn}: grad must have shape {tuple(lead) + (oh, ow)} and dtype {dtype}, "
-                         f"got {grad.shape} {grad.dtype}")
-    grad = np.ascontiguousarray(grad)
-    return grad.reshape((-1, oh, ow))
 
 
 # ---- public kernels ---------------------------------------------------------------------------
@@ -265,21 +225,17 @@ def max_pool2d_backward(grad, indices, input_hw, out=None):
     """dx (..., H, W): grad (..., OH, OW) scatter-added at ``indices`` (from the forward) into
     zeroed input planes of size ``input_hw`` = (H, W)."""
     fn = "max_pool2d_backward"
-    grad = np.asarray(grad)
-    if grad.dtype not in FLOATS or grad.ndim < 2:
-        raise ValueError(f"{fn}: grad must be float32/float64 (..., OH, OW), got {grad.shape} "
-                         f"{grad.dtype}")
+    grad, g3 = _planes(grad, fn, "grad")
     indices = np.asarray(indices)
     if indices.shape != grad.shape or indices.dtype != np.int64:
         raise ValueError(f"{fn}: indices must be int64 with grad's shape {grad.shape}, got "
                          f"{indices.shape} {indices.dtype}")
     h, w = _pair(input_hw, fn, "input_hw")
-    p = grad.size // (grad.shape[-1] * grad.shape[-2]) if grad.size else 0
+    p, k = g3.shape[0], g3.shape[1] * g3.shape[2]
     dx = out_array(out, grad.shape[:-2] + (h, w), grad.dtype, fn)
     if indices.size and (indices.min() < 0 or indices.max() >= h * w):
         raise ValueError(f"{fn}: indices must lie in [0, {h * w}) for input planes {(h, w)}")
-    _max_bwd(np.ascontiguousarray(grad).reshape(p, -1), np.ascontiguousarray(indices).reshape(p, -1),
-             dx.reshape(p, h * w))
+    _max_bwd(g3.reshape(p, k), np.ascontiguousarray(indices).reshape(p, k), dx.reshape(p, h * w))
     return dx
 
 
@@ -292,7 +248,8 @@ def avg_pool2d_forward(x, kernel_size, stride=None, padding=0, ceil_mode=False,
                                                      padding, 1, ceil_mode)
     div = _divisor(divisor_override, fn)
     y = out_array(out, x.shape[:-2] + (oh, ow), x.dtype, fn)
-    _avg_fwd(x3, kh, kw, sh, sw, ph, pw, bool(count_include_pad), div, y.reshape((-1, oh, ow)))
+    _avg(x3, y.reshape((-1, oh, ow)), kh, kw, sh, sw, ph, pw, bool(count_include_pad), div, False,
+         False)
     return y
 
 
@@ -301,16 +258,14 @@ def avg_pool2d_backward(grad, input_hw, kernel_size, stride=None, padding=0, cei
     """dx (..., H, W) of avg_pool2d_forward from grad (..., OH, OW); ``input_hw`` = (H, W)."""
     fn = "avg_pool2d_backward"
     h, w = _pair(input_hw, fn, "input_hw")
-    grad = np.asarray(grad)
-    if grad.dtype not in FLOATS or grad.ndim < 2:
-        raise ValueError(f"{fn}: grad must be float32/float64 (..., OH, OW), got {grad.shape} "
-                         f"{grad.dtype}")
+    grad, g3 = _planes(grad, fn, "grad")
     kh, kw, sh, sw, ph, pw, _, _, oh, ow = _geometry(fn, (h, w), kernel_size, stride, padding, 1,
                                                      ceil_mode)
-    g3 = _grad_planes(grad, grad.shape[:-2], oh, ow, grad.dtype, fn)
+    if g3.shape[1:] != (oh, ow):
+        raise ValueError(f"{fn}: grad has shape {grad.shape} but input {(h, w)} pools to {(oh, ow)}")
     dx = out_array(out, grad.shape[:-2] + (h, w), grad.dtype, fn)
-    _avg_bwd(g3, kh, kw, sh, sw, ph, pw, bool(count_include_pad), _divisor(divisor_override, fn),
-             dx.reshape((-1, h, w)))
+    _avg(g3, dx.reshape((-1, h, w)), kh, kw, sh, sw, ph, pw, bool(count_include_pad),
+         _divisor(divisor_override, fn), True, False)
     return dx
 
 
@@ -330,7 +285,7 @@ def adaptive_avg_pool2d_forward(x, output_size, out=None):
     if oh < 1 or ow < 1:
         raise ValueError(f"{fn}: output_size must be positive, got {output_size!r}")
     y = out_array(out, x.shape[:-2] + (oh, ow), x.dtype, fn)
-    _adaptive(x3, y.reshape((-1, oh, ow)), False)
+    _avg(x3, y.reshape((-1, oh, ow)), 1, 1, 1, 1, 0, 0, False, 0, False, True)
     return y
 
 
@@ -338,13 +293,9 @@ def adaptive_avg_pool2d_backward(grad, input_hw, out=None):
     """dx (..., H, W) of adaptive_avg_pool2d_forward from grad (..., OH, OW)."""
     fn = "adaptive_avg_pool2d_backward"
     h, w = _pair(input_hw, fn, "input_hw")
-    grad = np.asarray(grad)
-    if grad.dtype not in FLOATS or grad.ndim < 2:
-        raise ValueError(f"{fn}: grad must be float32/float64 (..., OH, OW), got {grad.shape} "
-                         f"{grad.dtype}")
-    g = np.ascontiguousarray(grad)
+    grad, g3 = _planes(grad, fn, "grad")
     dx = out_array(out, grad.shape[:-2] + (h, w), grad.dtype, fn)
-    _adaptive(g.reshape((-1,) + g.shape[-2:]), dx.reshape((-1, h, w)), True)
+    _avg(g3, dx.reshape((-1, h, w)), 1, 1, 1, 1, 0, 0, False, 0, True, True)
     return dx
 
 
