@@ -84,6 +84,7 @@ CASES = [
     ((2, 2, 6, 7), (3, 2, 2, 4), 1, (0, 1, 1, 2), 1, 1),       # asymmetric ("same") padding
     ((2, 3, 1, 11), (4, 3, 1, 3), (1, 2), (0, 2), (1, 2), 1),  # conv1d as H = 1
     ((1, 2, 4, 4), (2, 2, 3, 3), 3, 1, 1, 1),                  # stride larger than the kernel
+    ((2, 4, 7, 6), (4, 1, 3, 2), 1, (1, 2, 0, 3), (2, 1), 4),  # depthwise, dilation, asym. pad
 ]
 
 
