@@ -3,7 +3,8 @@
     python benchmarks/bench_kernels.py [--threads 1 2] [--quick] [--only NAME ...]
 
 Prints one markdown table per thread count: the median time of each kernel at 64K, 1M and 16M
-float32 elements (BatchNorm at batch 256 x 1024, Linear at 256x784 @ 784x1024), its
+float32 elements (BatchNorm at batch 256 x 1024, Linear at 256x784 @ 784x1024, conv2d, max-pool
+and LayerNorm at the shapes in their names), its
 throughput (GB/s of the bytes the operation must move, or GFLOPS), and the speed-up over numpy
 and over PyTorch (when importable). Limit rows give the machine's copy bandwidth and BLAS
 GFLOPS. Candidates are timed in interleaved rounds (ours, numpy, torch, ours, ...) so machine
@@ -297,6 +298,157 @@ def linear_bwd(n, rng):
     return c, 2 * 2 * 256 * 784 * 1024, "GFLOPS"
 
 
+# ---- convolution, pooling, LayerNorm (issue 12) -----------------------------------------------
+# numpy columns: what a learner writes, im2col by sliding_window_view + tensordot, the input
+# gradient by accumulating each kernel offset's contribution into a padded array.
+
+def _numpy_conv(x, w, b, pad):
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    win = np.lib.stride_tricks.sliding_window_view(xp, w.shape[2:], axis=(2, 3))  # N C OH OW kh kw
+    return np.tensordot(win, w, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2) + b[:, None, None]
+
+
+def _numpy_conv_backward(g, x, w, pad):
+    kh, kw = w.shape[2:]
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    win = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))
+    dw = np.tensordot(g, win, axes=([0, 2, 3], [0, 2, 3]))
+    dxp = np.zeros_like(xp)
+    oh, ow = g.shape[2:]
+    for i in range(kh):
+        for j in range(kw):
+            dxp[:, :, i:i + oh, j:j + ow] += np.einsum("nohw,oc->nchw", g, w[:, :, i, j])
+    return dxp[:, :, pad:pad + x.shape[2], pad:pad + x.shape[3]], dw, g.sum((0, 2, 3))
+
+
+def _conv(n_img, c_in, hw, c_out, k, pad, backward):
+    def build(n, rng):
+        x = rng.standard_normal((n_img, c_in, hw, hw)).astype(F32)
+        w = (rng.standard_normal((c_out, c_in, k, k)) * 0.1).astype(F32)
+        b = rng.standard_normal(c_out).astype(F32)
+        y = K.conv2d_forward(x, w, b, 1, pad)
+        g = rng.standard_normal(y.shape).astype(F32)
+
+        def ours():
+            K.conv2d_forward(x, w, b, 1, pad, out=y)
+            if backward:
+                K.conv2d_backward(g, x, w, 1, pad, need_bias=True)
+
+        def numpy_conv():
+            _numpy_conv(x, w, b, pad)
+            if backward:
+                _numpy_conv_backward(g, x, w, pad)
+
+        c = {"ours": ours, "numpy": numpy_conv}
+        if torch is not None:
+            tx, tw, tb, tg = _t(x), _t(w), _t(b), _t(g)
+
+            def torch_conv():
+                if not backward:
+                    return F.conv2d(tx, tw, tb, 1, pad)
+                a, ww, bb = (t.detach().requires_grad_() for t in (tx, tw, tb))
+                F.conv2d(a, ww, bb, 1, pad).backward(tg)
+            c["torch"] = torch_conv
+        flops = 2 * y.size * c_in * k * k
+        return c, flops * (3 if backward else 1), "GFLOPS"
+    return build
+
+
+def depthwise_conv(n, rng):
+    x = rng.standard_normal((64, 32, 28, 28)).astype(F32)
+    w = (rng.standard_normal((32, 1, 3, 3)) * 0.1).astype(F32)
+    b = rng.standard_normal(32).astype(F32)
+    y = K.conv2d_forward(x, w, b, 1, 1, 1, 32)
+    g = rng.standard_normal(y.shape).astype(F32)
+
+    def ours():
+        K.conv2d_forward(x, w, b, 1, 1, 1, 32, out=y)
+        K.conv2d_backward(g, x, w, 1, 1, 1, 32, need_bias=True)
+
+    def numpy_dw():
+        xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+        win = np.lib.stride_tricks.sliding_window_view(xp, (3, 3), axis=(2, 3))
+        out = np.einsum("nchwij,cij->nchw", win, w[:, 0]) + b[:, None, None]
+        dw = np.einsum("nchw,nchwij->cij", g, win)[:, None]
+        dxp = np.zeros_like(xp)
+        for i in range(3):
+            for j in range(3):
+                dxp[:, :, i:i + 28, j:j + 28] += g * w[None, :, 0, i, j, None, None]
+        return out, dxp[:, :, 1:29, 1:29], dw, g.sum((0, 2, 3))
+
+    c = {"ours": ours, "numpy": numpy_dw}
+    if torch is not None:
+        tx, tw, tb, tg = _t(x), _t(w), _t(b), _t(g)
+
+        def torch_dw():
+            a, ww, bb = (t.detach().requires_grad_() for t in (tx, tw, tb))
+            F.conv2d(a, ww, bb, 1, 1, 1, 32).backward(tg)
+        c["torch"] = torch_dw
+    return c, 3 * 2 * y.size * 9, "GFLOPS"
+
+
+def _max_pool(n_img, ch, hw):
+    def build(n, rng):
+        x = rng.standard_normal((n_img, ch, hw, hw)).astype(F32)
+        y, idx = K.max_pool2d_forward(x, 2)
+        g = rng.standard_normal(y.shape).astype(F32)
+        dx = np.empty_like(x)
+
+        def ours():
+            K.max_pool2d_forward(x, 2, out=y, indices_out=idx)
+            K.max_pool2d_backward(g, idx, (hw, hw), out=dx)
+
+        def numpy_pool():  # reshape trick; ties send the gradient to every maximum
+            v = x.reshape(n_img, ch, hw // 2, 2, hw // 2, 2)
+            m = v.max(axis=(3, 5))
+            mask = v == m[:, :, :, None, :, None]
+            return m, (mask * g[:, :, :, None, :, None]).reshape(x.shape)
+
+        c = {"ours": ours, "numpy": numpy_pool}
+        if torch is not None:
+            tx, tg = _t(x), _t(g)
+
+            def torch_pool():
+                a = tx.detach().requires_grad_()
+                F.max_pool2d(a, 2).backward(tg)
+            c["torch"] = torch_pool
+        return c, (x.size * 2 + y.size * 3) * B, "GB/s"  # read x, write y + idx; read g idx, write dx
+    return build
+
+
+def layernorm(n, rng):
+    shape = (4096, 512)
+    x, g = rng.standard_normal(shape).astype(F32), rng.standard_normal(shape).astype(F32)
+    gamma, beta = np.ones(512, F32), np.zeros(512, F32)
+    y, dx = np.empty_like(x), np.empty_like(x)
+
+    def ours():
+        _, mean, rstd = K.layernorm_forward(x, gamma, beta, 1e-5, out=y)
+        return K.layernorm_backward(g, x, mean, rstd, gamma, out=dx)
+
+    def numpy_ln():
+        mu = x.mean(axis=1, keepdims=True)
+        var = x.var(axis=1, keepdims=True)
+        xhat = (x - mu) / np.sqrt(var + 1e-5)
+        out = gamma * xhat + beta
+        dxhat = g * gamma
+        d = (dxhat - dxhat.mean(axis=1, keepdims=True)
+             - xhat * (dxhat * xhat).mean(axis=1, keepdims=True)) / np.sqrt(var + 1e-5)
+        return out, d, (g * xhat).sum(axis=0), g.sum(axis=0)
+
+    c = {"ours": ours, "numpy": numpy_ln}
+    if torch is not None:
+        tx, tg = _t(x), _t(g)
+        tw = torch.ones(512, requires_grad=True)
+        tb = torch.zeros(512, requires_grad=True)
+
+        def torch_ln():
+            t = tx.detach().requires_grad_()
+            F.layer_norm(t, (512,), tw, tb).backward(tg)
+        c["torch"] = torch_ln
+    return c, 6 * x.size * B, "GB/s"  # forward reads x, writes y; backward reads g x, writes dx
+
+
 # limit rows: the machine, not a kernel
 def copy_limit(n, rng):
     x = rng.standard_normal(n).astype(F32)
@@ -329,6 +481,15 @@ ROWS = [  # (name, builder, sizes)
     ("BatchNorm1d fwd+bwd 256x1024", batchnorm, ("-",)),
     ("Linear fwd 256x784@784x1024 +bias+relu", linear_fwd, ("-",)),
     ("Linear bwd (relu, dx dw db)", linear_bwd, ("-",)),
+    ("conv2d fwd 64x32x28x28 -> 64, 3x3 pad 1", _conv(64, 32, 28, 64, 3, 1, False), ("-",)),
+    ("conv2d fwd+bwd (dx dw db) 64x32x28x28 -> 64, 3x3 pad 1", _conv(64, 32, 28, 64, 3, 1, True),
+     ("-",)),
+    ("conv2d fwd+bwd LeNet c1 64x1x28x28 -> 6, 5x5", _conv(64, 1, 28, 6, 5, 0, True), ("-",)),
+    ("conv2d fwd+bwd LeNet c2 64x6x12x12 -> 16, 5x5", _conv(64, 6, 12, 16, 5, 0, True), ("-",)),
+    ("conv2d fwd+bwd depthwise 64x32x28x28, 3x3 pad 1", depthwise_conv, ("-",)),
+    ("max-pool 2 fwd+bwd 64x6x24x24", _max_pool(64, 6, 24), ("-",)),
+    ("max-pool 2 fwd+bwd 64x16x8x8", _max_pool(64, 16, 8), ("-",)),
+    ("LayerNorm fwd+bwd 4096x512", layernorm, ("-",)),
 ]
 
 

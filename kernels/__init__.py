@@ -8,7 +8,9 @@ numpy reference.
 and bounds the OpenMP spin before any kernel is compiled (see its docstring). Modules:
 fastmath (vectorising exp/expm1/tanh), activations (forward/backward, bias + activation),
 softmax (softmax, log-softmax, fused cross-entropy), reductions, batchnorm, dropout,
-optim_updates (SGD, RMSprop, Adam/AdamW), linear (BLAS GEMM + Numba epilogue), threads.
+optim_updates (SGD, RMSprop, Adam/AdamW), linear (BLAS GEMM + Numba epilogue), threads,
+conv (conv2d and its gradients, conv_transpose2d; im2col + BLAS), pooling (max/avg/adaptive avg),
+layernorm.
 """
 from . import _numba_setup  # noqa: F401  (must run before numba compiles anything)
 from .broadcast import sum_to_shape
@@ -27,6 +29,15 @@ from .batchnorm import batchnorm_forward_train, batchnorm_forward_eval, batchnor
 from .dropout import dropout, dropout_backward, dropout_mask
 from .optim_updates import sgd_step, rmsprop_step, adam_step, adamw_step
 from .linear import linear_forward, linear_backward, bias_grad
+from .conv import (
+    conv2d_output_shape, conv2d_forward, conv2d_backward, conv2d_backward_input,
+    conv2d_backward_weight, conv2d_bias_grad, conv_transpose2d_forward,
+)
+from .pooling import (
+    pool_output_size, max_pool2d_forward, max_pool2d_backward, avg_pool2d_forward,
+    avg_pool2d_backward, adaptive_avg_pool2d_forward, adaptive_avg_pool2d_backward,
+)
+from .layernorm import layernorm_forward, layernorm_backward
 
 __all__ = [
     "sum_to_shape", "get_num_threads", "set_num_threads",
@@ -40,4 +51,9 @@ __all__ = [
     "dropout", "dropout_backward", "dropout_mask",
     "sgd_step", "rmsprop_step", "adam_step", "adamw_step",
     "linear_forward", "linear_backward", "bias_grad",
+    "conv2d_output_shape", "conv2d_forward", "conv2d_backward", "conv2d_backward_input",
+    "conv2d_backward_weight", "conv2d_bias_grad", "conv_transpose2d_forward",
+    "pool_output_size", "max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward",
+    "avg_pool2d_backward", "adaptive_avg_pool2d_forward", "adaptive_avg_pool2d_backward",
+    "layernorm_forward", "layernorm_backward",
 ]
