@@ -8,11 +8,12 @@ numpy reference.
 and bounds the OpenMP spin before any kernel is compiled (see its docstring). Modules:
 fastmath (vectorising exp/expm1/tanh), activations (forward/backward, bias + activation),
 softmax (softmax, log-softmax, fused cross-entropy), reductions, batchnorm, dropout,
-optim_updates (SGD, RMSprop, Adam/AdamW), linear (BLAS GEMM + Numba epilogue), threads.
+optim_updates (SGD, RMSprop, Adam/AdamW), linear (BLAS GEMM + Numba epilogue), threads (thread counts, size thresholds, and
+``matmul``: every GEMM, with the BLAS's threads chosen by size).
 """
 from . import _numba_setup  # noqa: F401  (must run before numba compiles anything)
 from .broadcast import sum_to_shape
-from .threads import get_num_threads, set_num_threads
+from .threads import get_num_threads, matmul, set_num_threads
 from .activations import (
     relu, relu_backward, leaky_relu, leaky_relu_backward, sigmoid, sigmoid_backward,
     tanh, tanh_backward, exp, exp_backward, log, log_backward,
@@ -29,7 +30,7 @@ from .optim_updates import sgd_step, rmsprop_step, adam_step, adamw_step
 from .linear import linear_forward, linear_backward, bias_grad
 
 __all__ = [
-    "sum_to_shape", "get_num_threads", "set_num_threads",
+    "sum_to_shape", "get_num_threads", "set_num_threads", "matmul",
     "relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
     "tanh", "tanh_backward", "exp", "exp_backward", "log", "log_backward",
     "bias_activation", "bias_activation_backward",
