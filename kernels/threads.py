@@ -36,16 +36,18 @@ PARALLEL_MIN_ROWS = 64  # rows for row-wise kernels (softmax, cross-entropy) whe
 
 # GEMM work (m * k * n) below which the BLAS runs on one thread (``matmul``). OpenBLAS alone
 # threads every GEMM above m*k*n = 262144 and its workers then busy-wait; next to one busy
-# process on 2 cores the default train run (batch 64, 64-256-128-10: GEMMs of 82K-2.1M) took
-# 22.8 s for 40 epochs at 2 BLAS threads against 1.4 s at 1 (issue 16). Measured with
-# /tmp-style loops of np.matmul(x, w.T) (float32, 1 vs 2 threads set through
-# openblas_set_num_threads, machine shared, load ~4.5): 2 threads gained only 10-20 % in
-# back-to-back calls from 262K to 16.8M (64x64x64 9.7 -> 8.5 us, 64x256x128 60 -> 47 us,
-# 256^3 416 -> 349 us), float64 the same sizes 0.9-1.9x (slower as often as faster), and
-# W-mlp's GEMMs (51M-268M, 3-20 ms) are where 2 threads pay (W-mlp 2 threads < 1 thread).
-# 2^24 (256^3, ~0.4 ms at one thread) keeps every small-model GEMM on one thread and W-mlp's
-# on two; the loaded and idle train timings that confirm it are in benchmarks/bench_load.py.
-GEMM_PARALLEL_MIN = 1 << 24
+# process on 2 cores the default train run (batch 64, 64-256-128-10: GEMMs of 82K-2.1M; the
+# per-epoch evaluation on 1078 rows: 17.7M and 35M) took 22.8 s for 40 epochs at 2 BLAS threads
+# against 1.4 s at 1 (issue 16; bench_load.py before this change, machine shared: 28.2 s vs
+# 3.0 s). Measured with loops of np.matmul(x, w.T) (float32, 1 vs 2 threads set through
+# openblas_set_num_threads, machine shared, load ~4.5): 2 threads gained only 10-20 % from
+# 262K to 16.8M (64x64x64 9.7 -> 8.5 us, 64x256x128 60 -> 47 us, 256^3 416 -> 349 us), float64
+# 0.9-1.9x at those sizes (slower as often as faster); 2 threads pay only for W-mlp's GEMMs
+# (205M-268M, 7-20 ms). Default train next to a busy process, 2 rounds, load 3.5-4.5 from other
+# work: threshold 2^24 (evaluation GEMMs on 2 threads) 5.7 / 7.6 s, 2^26 5.2 / 2.9 s, never
+# 6.8 / 5.6 s, 1 thread 11.4 / 5.2 s. 2^26 (256x512x512, ~1.5 ms at one thread) keeps every
+# small-model GEMM, evaluation included, on one thread and W-mlp's large ones on two.
+GEMM_PARALLEL_MIN = 1 << 26
 
 THRESHOLDS = {
     "memory": PARALLEL_MIN_MEMORY_BOUND,
@@ -98,7 +100,9 @@ def matmul(a, b, out=None):
 
     The work is ``a.size * n`` (m*k*n; exact for 2-D operands and a batched ``a``). Switching
     is one ctypes call to the BLAS's own set-threads function, made only when the count
-    changes (threadpoolctl's ``limit`` measured ~1 ms a call: far too slow per GEMM).
+    changes. Measured per switch (1 <-> 2, machine loaded): ``ThreadpoolController().limit``
+    4.2-4.9 ms, ``.limit`` on a cached controller 8.5-90 us, the library's own function 2 us;
+    the check when nothing changes is a few dict reads.
     """
     if _state["n"] > 1:
         want = 1
