@@ -20,10 +20,13 @@ _enabled = contextvars.ContextVar("autograd_lite_grad_enabled", default=True)
 
 
 def is_grad_enabled() -> bool:
+    """Whether operations are being recorded for backward in this thread (False inside
+    ``al.no_grad()``)."""
     return _enabled.get()
 
 
 def set_grad_enabled(mode: bool) -> None:
+    """Turn recording on or off (for this thread) until it is changed again."""
     _enabled.set(bool(mode))
 
 

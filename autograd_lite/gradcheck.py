@@ -170,9 +170,34 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
         f"is random (dropout), fix its seed so both sides see the same mask.")
 
 
-def gradgradcheck(fn, inputs, **kwargs):
-    """Second derivatives need backward passes that are themselves recorded, which
-    autograd_lite's array-level backward functions are not."""
-    raise NotImplementedError(
-        "gradgradcheck: autograd_lite does not support create_graph=True (its backward functions "
-        "work on numpy arrays), so second derivatives cannot be checked")
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  raise_exception=True, rel_tol=1e-6, seed=0):
+    """Check second derivatives: ``gradcheck`` of the first-order gradient itself.
+
+    The function checked is (inputs, v) ↦ vᵀ·∂fn/∂inputs, computed by
+    ``autograd.grad(..., create_graph=True)``, so its analytic gradient runs the recorded
+    backward pass (each op's ``vjp``) and its numeric one central differences of first-order
+    gradients. The gradient with respect to v checks each ``vjp`` itself (it is linear in v);
+    the one with respect to the inputs checks the derivative of the ``vjp``. ``grad_outputs``
+    (v) default to fixed random float64 tensors that require grad, as PyTorch's does."""
+    inputs = _as_tuple(inputs)
+    checked = _check_inputs(inputs)
+    outputs = [o for o in _outputs(fn, inputs) if o.requires_grad]
+    if not outputs:
+        raise ValueError("gradgradcheck: no output of the function requires grad")
+    if grad_outputs is None:
+        rng = np.random.default_rng(seed + 1)
+        grad_outputs = [Tensor(rng.uniform(0.5, 1.5, o.shape) * rng.choice([-1.0, 1.0], o.shape),
+                               dtype=np.float64, requires_grad=True) for o in outputs]
+    grad_outputs = _as_tuple(grad_outputs)
+    n = len(inputs)
+
+    def first_derivative(*args):
+        with grad_mode.enable_grad():
+            outs = [o for o in _outputs(fn, args[:n]) if o.requires_grad]
+            grads = autograd_grad(outs, [args[i] for i in checked], list(args[n:]),
+                                  create_graph=True, allow_unused=True)
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(first_derivative, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception, rel_tol=rel_tol, seed=seed)

@@ -27,6 +27,7 @@ def get_rng_state() -> dict:
 
 
 def set_rng_state(state: dict) -> None:
+    """Restore the generator state that ``get_rng_state`` returned."""
     bit_generator = getattr(np.random, state["bit_generator"])()
     bit_generator.state = state
     _generator[0] = np.random.Generator(bit_generator)

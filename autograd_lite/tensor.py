@@ -6,6 +6,7 @@ The methods here are thin: each one calls the function of the same name in ``aut
 """
 import numpy as np
 
+from . import device as _device
 from . import dtypes
 
 
@@ -124,19 +125,97 @@ class Tensor:
     def clone(self):
         return ops.clone(self)
 
-    def to(self, dtype):
+    def to(self, *args, **kwargs):
+        """PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``
+        and the keywords ``dtype=, device=, copy=, non_blocking=``. The CPU is the only
+        device: naming another raises. Returns ``self`` when nothing changes (as PyTorch)."""
+        dtype, copy = _to_arguments(args, kwargs, "Tensor.to")
+        if dtype is None or dtype == self.data.dtype:
+            return ops.clone(self) if copy else self
         return ops.astype(self, dtype)
 
-    astype = to
+    def astype(self, dtype):
+        return ops.astype(self, dtypes.as_dtype(dtype, "astype"))
+
+    @property
+    def device(self):
+        return _device.CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None, non_blocking=False):
+        _device.check_device("cuda" if device is None else device, "Tensor.cuda")
+
+    def type(self, dtype=None, non_blocking=False):
+        """Without ``dtype``: PyTorch's type string (``"torch.FloatTensor"``); with one (a
+        dtype or such a string): the tensor converted to it."""
+        if dtype is None:
+            return "torch." + dtypes.TENSOR_TYPE_NAMES[self.data.dtype]
+        return self.to(dtypes.as_dtype(dtype, "Tensor.type"))
 
     def float(self):
-        return ops.astype(self, dtypes.float32)
+        return self.to(dtypes.float32)
 
     def double(self):
-        return ops.astype(self, dtypes.float64)
+        return self.to(dtypes.float64)
+
+    def half(self):
+        return self.to(dtypes.float16)
+
+    def int(self):
+        return self.to(dtypes.int32)
 
     def long(self):
-        return ops.astype(self, dtypes.int64)
+        return self.to(dtypes.int64)
+
+    def bool(self):
+        return self.to(dtypes.bool)
+
+    def __index__(self):
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError(f"only integer tensors of a single element can be converted to an "
+                            f"index; this one is {self.data.dtype} of shape {self.data.shape}")
+        return int(self.data.item())
+
+    def __format__(self, spec):
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        if spec:
+            raise TypeError(f"unsupported format string {spec!r} for a tensor of shape "
+                            f"{self.data.shape}; format .item() of a one-element tensor")
+        return str(self)
+
+    # ---- new tensors like this one (PyTorch's new_* methods) ------------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        _device.check_device(device, "new_tensor")
+        return Tensor(data, dtype=self.data.dtype if dtype is None else dtype,
+                      requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new_filled(size, 0, dtype, device, requires_grad, "new_zeros")
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new_filled(size, 1, dtype, device, requires_grad, "new_ones")
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new_filled(size, 0, dtype, device, requires_grad, "new_empty")
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return self._new_filled((size,), fill_value, dtype, device, requires_grad, "new_full")
+
+    def _new_filled(self, size, value, dtype, device, requires_grad, who):
+        _device.check_device(device, who)
+        shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) \
+            else tuple(size)
+        array = np.full(shape, value, dtype=self.data.dtype if dtype is None else
+                        dtypes.as_dtype(dtype, who))
+        t = _wrap(array)
+        return t.requires_grad_(True) if requires_grad else t
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self.data.dtype.kind != "f":
@@ -152,9 +231,9 @@ class Tensor:
         return _wrap(array)
 
     # ---- autograd -------------------------------------------------------------------------
-    def backward(self, gradient=None, retain_graph=False):
+    def backward(self, gradient=None, retain_graph=None, create_graph=False):
         from .autograd import backward
-        backward(self, gradient, retain_graph=retain_graph)
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
 
     # ---- operators ------------------------------------------------------------------------
     def __add__(self, other):
@@ -376,6 +455,161 @@ class Tensor:
     def all(self):
         return _wrap(np.asarray(self.data.all()))
 
+    # ---- elementwise math (ops/elementwise_math.py): one-line methods calling the functions ----
+    def sin(self):
+        return ops.sin(self)
+
+    def cos(self):
+        return ops.cos(self)
+
+    def tan(self):
+        return ops.tan(self)
+
+    def asin(self):
+        return ops.asin(self)
+
+    def acos(self):
+        return ops.acos(self)
+
+    def atan(self):
+        return ops.atan(self)
+
+    def sinh(self):
+        return ops.sinh(self)
+
+    def cosh(self):
+        return ops.cosh(self)
+
+    def erf(self):
+        return ops.erf(self)
+
+    def exp2(self):
+        return ops.exp2(self)
+
+    def expm1(self):
+        return ops.expm1(self)
+
+    def log2(self):
+        return ops.log2(self)
+
+    def log10(self):
+        return ops.log10(self)
+
+    def log1p(self):
+        return ops.log1p(self)
+
+    def reciprocal(self):
+        return ops.reciprocal(self)
+
+    def rsqrt(self):
+        return ops.rsqrt(self)
+
+    def square(self):
+        return ops.square(self)
+
+    def sign(self):
+        return ops.sign(self)
+
+    def floor(self):
+        return ops.floor(self)
+
+    def ceil(self):
+        return ops.ceil(self)
+
+    def trunc(self):
+        return ops.trunc(self)
+
+    def frac(self):
+        return ops.frac(self)
+
+    def isnan(self):
+        return ops.isnan(self)
+
+    def isinf(self):
+        return ops.isinf(self)
+
+    def isfinite(self):
+        return ops.isfinite(self)
+
+    def round(self, *, decimals=0):
+        return ops.round(self, decimals=decimals)
+
+    def atan2(self, other):
+        return ops.atan2(self, other)
+
+    def fmod(self, other):
+        return ops.fmod(self, other)
+
+    def remainder(self, other):
+        return ops.remainder(self, other)
+
+    def floor_divide(self, other):
+        return ops.floor_divide(self, other)
+
+    def lerp(self, end, weight):
+        return ops.lerp(self, end, weight)
+
+    def logaddexp(self, other):
+        return ops.logaddexp(self, other)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return ops.nan_to_num(self, nan, posinf, neginf)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.allclose(self, other, rtol, atol, equal_nan)
+
+    def add(self, other, *, alpha=1):
+        return ops.add(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return ops.sub(self, other, alpha=alpha)
+
+    def mul(self, other):
+        return ops.mul(self, other)
+
+    def div(self, other, *, rounding_mode=None):
+        return ops.div(self, other, rounding_mode=rounding_mode)
+
+    arcsin, arccos, arctan, arctan2, fix = asin, acos, atan, atan2, trunc
+    subtract, multiply, divide, true_divide = sub, mul, div, div
+
+    def __mod__(self, other):
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return ops.remainder(other, self)
+
+    def __floordiv__(self, other):
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return ops.floor_divide(other, self)
+
+
+def _to_arguments(args, kwargs, who):
+    """(dtype or None, copy) from ``Tensor.to``/``Module.to``'s positional and keyword forms;
+    a device other than the CPU raises."""
+    dtype = kwargs.pop("dtype", None)
+    copy = bool(kwargs.pop("copy", False))
+    _device.check_device(kwargs.pop("device", None), who)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"{who}: unexpected keyword arguments {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.data.dtype
+        elif _device.is_device_like(arg):
+            _device.check_device(arg, who)
+        elif isinstance(arg, bool):  # to(dtype, non_blocking) / to(device, dtype, non_blocking, copy)
+            continue
+        else:
+            dtype = arg
+    return (None if dtype is None else dtypes.as_dtype(dtype, who)), copy
+
 
 def _init(t, array, version):
     t.data = array
@@ -401,6 +635,10 @@ def _wrap(array, requires_grad=False, version=None):
 
 _new = object.__new__
 
+
+def array_of(x):
+    """The array behind a Tensor, or ``x`` (a number, an array) as an array."""
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def mark_modified(t):

@@ -9,14 +9,19 @@ which gives every project:
   a user's op exactly as autograd_lite checks its own (tests/test_op_registry.py does the same
   over the whole registry).
 
-The checks: gradcheck in float64; forward against the numpy reference in every dtype; output
-dtypes equal to the reference's; gradients shaped and typed like their inputs; two backward
-passes over one graph give identical gradients.
+The checks: gradcheck in float64; gradgradcheck in float64 (second derivatives through each
+op's ``vjp``); the first-order gradient of the recorded path (``vjp``) equal to the array
+path's (``backward``) on every sample, so an op that has both cannot let them drift apart;
+forward against the numpy reference in every dtype; output dtypes equal to the reference's;
+gradients shaped and typed like their inputs; two backward passes over one graph give
+identical gradients.
 """
 import numpy as np
 
 from . import random as al_random
+from .autograd import grad as _autograd_grad
 from .gradcheck import gradcheck as _gradcheck
+from .gradcheck import gradgradcheck as _gradgradcheck
 from .opinfo import OpInfo, SampleInput, get_op, register_op, registered_ops  # noqa: F401
 from .tensor import Tensor
 
@@ -95,14 +100,52 @@ def gradcheck_target(info: OpInfo, sample: SampleInput):
 
 def check_gradcheck(info: OpInfo):
     """Analytic gradients equal central differences in float64 for every sample."""
+    _check_every_sample(info, _gradcheck, "")
+
+
+def _check_every_sample(info, checker, what):
+    """Run ``checker`` (gradcheck or gradgradcheck) on every sample, naming the failing one."""
     for sample in info.samples():
         target = gradcheck_target(info, sample)
         if target is None:
             continue
         try:
-            _gradcheck(*target, **info.gradcheck_kwargs)
+            checker(*target, **info.gradcheck_kwargs)
         except AssertionError as error:
-            raise AssertionError(f"{_label(info, sample)}: {error}") from None
+            raise AssertionError(f"{_label(info, sample)}{what}: {error}") from None
+
+
+def check_gradgradcheck(info: OpInfo):
+    """Second derivatives (the recorded backward, differentiated again) equal central
+    differences of first derivatives in float64 for every sample."""
+    _check_every_sample(info, _gradgradcheck, " (second order)")
+
+
+def check_vjp_matches_backward(info: OpInfo, dtype):
+    """The gradient computed by the recorded path (each op's ``vjp``, ``create_graph=True``)
+    equals the array path's (``backward``) for every sample: the registry's guard against two
+    derivative formulas drifting apart."""
+    rtol, atol = (info.float32_tol, info.float32_tol) if dtype == np.float32 else (1e-9, 1e-12)
+    rng = np.random.default_rng(2)
+    for sample in info.samples():
+        args, kwargs, leaves = materialize(sample, dtype)
+        outs = [o for o in _outputs(_call(info, args, kwargs)) if o.requires_grad]
+        if not outs:
+            continue
+        seeds = [rng.normal(size=o.shape).astype(o.dtype) for o in outs]
+        arrays = _autograd_grad(outs, leaves, seeds, retain_graph=True, allow_unused=True)
+        recorded = _autograd_grad(outs, leaves, seeds, create_graph=True, allow_unused=True)
+        for k, (a, r) in enumerate(zip(arrays, recorded)):
+            assert (a is None) == (r is None), (
+                f"{_label(info, sample)}: input {k} gets a gradient on one path only")
+            if a is None:
+                continue
+            assert r.dtype == a.dtype and r.shape == a.shape, (
+                f"{_label(info, sample)}: input {k}'s vjp gradient is {r.dtype} {r.shape}, the "
+                f"backward's {a.dtype} {a.shape}")
+            np.testing.assert_allclose(
+                r.data, a.data, rtol=rtol, atol=atol,
+                err_msg=f"{_label(info, sample)}: input {k}: vjp and backward disagree")
 
 
 def check_forward_reference(info: OpInfo, dtype):
@@ -169,14 +212,20 @@ def check_backward_repeatable(info: OpInfo):
 
 CHECKS = {
     "gradcheck": lambda info, dtype: check_gradcheck(info),
+    "gradgradcheck": lambda info, dtype: check_gradgradcheck(info),
+    "vjp_matches_backward": check_vjp_matches_backward,
     "forward_reference": check_forward_reference,
     "grad_shape_and_dtype": check_grad_shape_and_dtype,
     "backward_repeatable": lambda info, dtype: check_backward_repeatable(info),
 }
-_PER_DTYPE = {"forward_reference", "grad_shape_and_dtype"}
+_PER_DTYPE = {"forward_reference", "grad_shape_and_dtype", "vjp_matches_backward"}
 
 
 def run_check(info: OpInfo, check: str, dtype=np.float64):
+    """Run one standard check (a name from ``op_tests``' list) of ``info`` in ``dtype``;
+    raises ``AssertionError`` with the explanation when it fails and ``pytest.skip`` when the
+    entry skips it.
+    """
     reason = _skip_reason(info, check)
     if reason:
         if pytest is not None:

@@ -498,7 +498,13 @@ def table(all_results, accuracy=None):
                 acc = statistics.mean(accuracy["autograd_lite"])
                 extra = f"; acc {acc:.4f} (≥ 0.975)"
                 met = met and acc >= 0.975
-            verdict = ("met" if met else "missed") if threads == 1 else "(1-thread target)"
+            if threads != 1:
+                verdict = "(1-thread target)"
+            elif workload != "W-mem growth" and goal and ratio is None:
+                # a ratio to PyTorch cannot be judged without a PyTorch timing
+                verdict = "n/a (torch not installed)" if _torch() is None else "n/a (no torch run)"
+            else:
+                verdict = "met" if met else "missed"
             rows.append((workload, threads, _fmt(workload, al_s) if al_s else "-",
                          _fmt(workload, np_s) if np_s else "-",
                          _fmt(workload, t_s) if t_s else "-", ratio_txt,

@@ -15,17 +15,23 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-INNER = {"W-mlp": 3, "W-tiny": 300, "W-digits": 2, "W-gradcheck": 2}
+INNER = {"W-mlp": 3, "W-tiny": 300, "W-digits": 2, "W-gradcheck": 2, "overhead": 2000,
+         "overhead-no_grad": 2000}
 
 
 def child(workload, repeats):
     sys.path.insert(0, HERE)
     import bench_e2e as b
+    import bench_overhead as o
     from _harness import fix_threads
     fix_threads(1)
-    make = {"W-mlp": b.mlp_cases, "W-tiny": b.tiny_cases, "W-digits": b.digits_cases,
-            "W-gradcheck": b.gradcheck_cases}[workload]
-    fn = make()["autograd_lite"]
+    if workload.startswith("overhead"):  # bench_overhead.py's a*b+c step
+        name = "fwd (no_grad)" if workload.endswith("no_grad") else "fwd+bwd"
+        fn = o.make_cases()[f"autograd_lite {name}"]
+    else:
+        make = {"W-mlp": b.mlp_cases, "W-tiny": b.tiny_cases, "W-digits": b.digits_cases,
+                "W-gradcheck": b.gradcheck_cases}[workload]
+        fn = make()["autograd_lite"]
     inner = INNER[workload]
     for _ in range(inner):
         fn()

@@ -12,7 +12,8 @@ def as_float(x, fn, name="x"):
     if x.dtype not in FLOATS:
         raise ValueError(f"{fn}: {name} must be float32 or float64, got dtype {x.dtype} "
                          f"(shape {x.shape})")
-    return np.ascontiguousarray(x)
+    # not np.ascontiguousarray alone: it turns a 0-d array (a summed scalar gradient) into (1,)
+    return x if x.flags.c_contiguous else np.ascontiguousarray(x)
 
 
 def like(a, ref, fn, name, ref_name="x"):
@@ -25,7 +26,7 @@ def like(a, ref, fn, name, ref_name="x"):
         raise ValueError(f"{fn}: {name} has shape {a.shape} but {ref_name} has shape {ref.shape}")
     if a.dtype != ref.dtype:
         raise ValueError(f"{fn}: {name} has dtype {a.dtype} but {ref_name} has dtype {ref.dtype}")
-    return np.ascontiguousarray(a)
+    return a if a.flags.c_contiguous else np.ascontiguousarray(a)
 
 
 def out_array(out, shape, dtype, fn, name="out"):

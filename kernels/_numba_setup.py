@@ -11,7 +11,7 @@ Imported first by ``kernels/__init__.py``. It does three things, once:
 
 2. Stale-cache guard. Numba keys a cached kernel on its own source file only, so editing a
    jitted helper in ``fastmath.py`` would leave callers in ``activations.py`` running the old
-   code (KERNELS.md). We hash every ``kernels/*.py`` and, when the hash differs from the one
+   code (docs/kernels.md). We hash every ``kernels/*.py`` and, when the hash differs from the one
    recorded in the cache folder, delete this package's ``*.nbi``/``*.nbc`` files there.
 
 3. Thread-pool spinning. Numba's OpenMP workers busy-wait after a parallel region, and so do

@@ -2,7 +2,7 @@
 
 One serial kernel per direction covers every activation: the activation is an integer code and
 the ``if`` sits outside the element loop, so each branch is its own vectorised loop and the whole
-family compiles to one specialisation per dtype (compile time matters: KERNELS.md). A ``prange``
+family compiles to one specialisation per dtype (compile time matters: docs/kernels.md). A ``prange``
 twin splits the array into one contiguous chunk per thread and runs the serial kernel on each;
 ``threads.use_parallel`` decides which runs.
 
@@ -15,6 +15,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import threads
+from .threads import chunk_bounds
 from ._checks import as_float, like, matrix, out_array, vector_for
 from .fastmath import fexp, fsigmoid, ftanh
 
@@ -82,20 +83,16 @@ def _backward(g, v, out, act, slope):
 @njit(parallel=True, **_FLAGS)
 def _forward_par(x, out, act, slope, parts):
     n = x.shape[0]
-    step = ((n + parts - 1) // parts + 63) // 64 * 64
     for c in prange(parts):
-        lo = min(c * step, n)
-        hi = min(lo + step, n)
+        lo, hi = chunk_bounds(c, n, parts)
         _forward(x[lo:hi], out[lo:hi], act, slope)
 
 
 @njit(parallel=True, **_FLAGS)
 def _backward_par(g, v, out, act, slope, parts):
     n = g.shape[0]
-    step = ((n + parts - 1) // parts + 63) // 64 * 64
     for c in prange(parts):
-        lo = min(c * step, n)
-        hi = min(lo + step, n)
+        lo, hi = chunk_bounds(c, n, parts)
         _backward(g[lo:hi], v[lo:hi], out[lo:hi], act, slope)
 
 

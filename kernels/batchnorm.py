@@ -1,7 +1,7 @@
 """BatchNorm over the rows of a (batch, features) array: fused training forward, eval, backward.
 
 Training forward (PyTorch BatchNorm1d semantics), per feature column j over the N rows:
-    mean = sum x / N;  var = sum (x - mean)^2 / N          (two passes, KERNELS.md rule 10)
+    mean = sum x / N;  var = sum (x - mean)^2 / N          (two passes, docs/kernels.md rule 10)
     y = (x - mean) / sqrt(var + eps) * gamma + beta      (biased var for normalising)
     running_mean = (1 - momentum) running_mean + momentum mean
     running_var  = (1 - momentum) running_var  + momentum var * N / (N - 1)   (unbiased)

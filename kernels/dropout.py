@@ -16,6 +16,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import threads
+from .threads import chunk_bounds
 from ._checks import as_float, out_array
 
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
@@ -47,10 +48,8 @@ def _dropout(x, out, key, thresh, scale, start):
 @njit(parallel=True, **_FLAGS)
 def _dropout_par(x, out, key, thresh, scale, parts):
     n = x.shape[0]
-    step = ((n + parts - 1) // parts + 63) // 64 * 64
     for c in prange(parts):
-        lo = min(c * step, n)
-        hi = min(lo + step, n)
+        lo, hi = chunk_bounds(c, n, parts)
         _dropout(x[lo:hi], out[lo:hi], key, thresh, scale, lo)
 
 

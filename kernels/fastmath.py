@@ -2,7 +2,7 @@
 
 Why: inside ``@njit`` code ``np.exp``/``np.tanh`` are scalar libm calls (no SVML on these
 machines), 1.5-7x slower than numpy's ufuncs and they stop the surrounding loop from
-vectorising (KERNELS.md). These helpers use only multiply/add, compare/select and bit tricks,
+vectorising (docs/kernels.md). These helpers use only multiply/add, compare/select and bit tricks,
 so LLVM turns a loop that calls them into AVX2/AVX-512 code.
 
 Method (exp): Cody-Waite range reduction ``x = n ln2 + r`` with ``|r| <= ln2/2``, a Taylor
@@ -19,7 +19,7 @@ The float32 and float64 bodies are written out separately; the generic ``fexp``/
 kernel compiled for float32 runs float32 arithmetic throughout (a runtime ``if dtype`` would
 unify both branches' types to float64).
 
-Cache note (KERNELS.md rule 2): a kernel in another module that calls these helpers does not
+Cache note (docs/kernels.md rule 2): a kernel in another module that calls these helpers does not
 see edits here through numba's per-file cache stamp; ``_numba_setup`` clears this package's
 numba cache when any kernels/*.py file changes, which covers that.
 """

@@ -10,7 +10,7 @@ forward:  y = act(x @ w.T + b)        x (N, in), w (out, in) as PyTorch stores i
 backward: dz, db = act'(y) * grad and its column sum, one fused pass;
           dx = dz @ w;  dw = dz.T @ x          (BLAS, transposed views, no copies)
 
-No pure-Numba GEMM is kept: KERNELS.md measured the best one at 32-60 % of OpenBLAS at every
+No pure-Numba GEMM is kept: docs/kernels.md measured the best one at 32-60 % of OpenBLAS at every
 MLP shape, so there is no shape to dispatch it to.
 """
 import numpy as np

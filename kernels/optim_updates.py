@@ -13,7 +13,7 @@ Adam     g = g + wd p (Adam: coupled) or p *= 1 - lr wd (AdamW: decoupled);
          p -= lr/(1 - b1^t) * m / (sqrt(v or vmax) / sqrt(1 - b2^t) + eps)   (eps outside the root)
 
 Scalars are converted to the parameter dtype in the wrapper, so a float32 model runs float32
-arithmetic (and the loops vectorise: KERNELS.md measured a scalar Adam loop at 10 GB/s). The
+arithmetic (and the loops vectorise: docs/kernels.md: a scalar Adam loop ran at 10 GB/s). The
 flags that change the loop (amsgrad, centered, momentum, nesterov) are tested outside the loop.
 Arrays may have any shape; state arrays must match the parameter's shape and dtype and all must
 be C-contiguous (they are updated in place).
@@ -24,6 +24,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import threads
+from .threads import chunk_bounds
 
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
 
@@ -60,10 +61,8 @@ def _adam(p, g, m, v, vmax, lr_c, b1, b2, eps, inv_sqrt_bc2, wd, decay, amsgrad)
 @njit(parallel=True, **_FLAGS)
 def _adam_par(p, g, m, v, vmax, lr_c, b1, b2, eps, inv_sqrt_bc2, wd, decay, amsgrad, parts):
     n = p.shape[0]
-    step = ((n + parts - 1) // parts + 63) // 64 * 64
     for c in prange(parts):
-        lo = min(c * step, n)
-        hi = min(lo + step, n)
+        lo, hi = chunk_bounds(c, n, parts)
         vm = vmax[lo:hi] if amsgrad else vmax
         _adam(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], vm, lr_c, b1, b2, eps, inv_sqrt_bc2,
               wd, decay, amsgrad)
@@ -98,10 +97,8 @@ def _sgd(p, g, buf, lr, mu, damp_c, wd, nesterov, first, use_buf):
 @njit(parallel=True, **_FLAGS)
 def _sgd_par(p, g, buf, lr, mu, damp_c, wd, nesterov, first, use_buf, parts):
     n = p.shape[0]
-    step = ((n + parts - 1) // parts + 63) // 64 * 64
     for c in prange(parts):
-        lo = min(c * step, n)
-        hi = min(lo + step, n)
+        lo, hi = chunk_bounds(c, n, parts)
         b = buf[lo:hi] if use_buf else buf
         _sgd(p[lo:hi], g[lo:hi], b, lr, mu, damp_c, wd, nesterov, first, use_buf)
 
@@ -131,10 +128,8 @@ def _rmsprop(p, g, sq, ga, buf, lr, alpha, eps, wd, mu, centered, use_buf):
 @njit(parallel=True, **_FLAGS)
 def _rmsprop_par(p, g, sq, ga, buf, lr, alpha, eps, wd, mu, centered, use_buf, parts):
     n = p.shape[0]
-    step = ((n + parts - 1) // parts + 63) // 64 * 64
     for c in prange(parts):
-        lo = min(c * step, n)
-        hi = min(lo + step, n)
+        lo, hi = chunk_bounds(c, n, parts)
         a = ga[lo:hi] if centered else ga
         b = buf[lo:hi] if use_buf else buf
         _rmsprop(p[lo:hi], g[lo:hi], sq[lo:hi], a, b, lr, alpha, eps, wd, mu, centered, use_buf)
@@ -197,6 +192,19 @@ def _all_ready(param, grad, *state):
     return True
 
 
+def adam_scalars(dtype, step, lr, beta1, beta2, eps, weight_decay, decoupled):
+    """The scalars of Adam's step ``step`` in ``dtype``, prepared in this one place for every
+    path (``adam_step``, ``adam_step_prechecked``, ``adam_step_many`` and the numpy path of
+    ``autograd_lite.optim``): ``(lr/(1 - b1^t), b1, b2, eps, 1/sqrt(1 - b2^t), wd, decay)``,
+    with ``wd`` the coupled weight decay (0 for AdamW) and ``decay = 1 - lr*wd`` for AdamW
+    (else 1). The bias corrections are folded into two scalars: sqrt(v/c) = sqrt(v)/sqrt(c)."""
+    t = dtype.type
+    bc1 = 1.0 - beta1 ** step
+    bc2 = 1.0 - beta2 ** step
+    wd, decay = (0.0, 1.0 - lr * weight_decay) if decoupled else (weight_decay, 1.0)
+    return (t(lr / bc1), t(beta1), t(beta2), t(eps), t(1.0 / math.sqrt(bc2)), t(wd), t(decay))
+
+
 def _parts(n):
     return threads.get_num_threads() if threads.use_parallel(n, "memory") else 0
 
@@ -227,12 +235,8 @@ def adam_step(param, grad, exp_avg, exp_avg_sq, step, lr=1e-3, beta1=0.9, beta2=
         raise ValueError(f"{fn}: step must be an int >= 1 (the step count after this step), got {step!r}")
     if not 0.0 <= beta1 < 1.0 or not 0.0 <= beta2 < 1.0:
         raise ValueError(f"{fn}: betas must be in [0, 1), got ({beta1}, {beta2})")
-    t = param.dtype.type
-    bc1 = 1.0 - beta1 ** int(step)
-    bc2 = 1.0 - beta2 ** int(step)
-    wd, decay = (0.0, 1.0 - lr * weight_decay) if decoupled else (weight_decay, 1.0)
-    args = (t(lr / bc1), t(beta1), t(beta2), t(eps), t(1.0 / math.sqrt(bc2)), t(wd), t(decay),
-            bool(amsgrad))
+    args = adam_scalars(param.dtype, int(step), lr, beta1, beta2, eps, weight_decay,
+                        decoupled) + (bool(amsgrad),)
     parts = _parts(p.shape[0]) if p.shape[0] >= threads.PARALLEL_MIN_MEMORY_BOUND else 0
     if parts:
         _adam_par(p, g, m, v, vmax, *args, parts)
@@ -286,16 +290,12 @@ def adam_step_prechecked(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step,
     writable, ``step >= 1`` and the betas in [0, 1) (autograd_lite.optim checks exactly this).
     The same arithmetic as ``adam_step``; on an optimizer step over many small parameters the
     checks cost more than the update (about 4 µs against 1 µs a parameter)."""
-    t = param.dtype.type
-    bc1 = 1.0 - beta1 ** step
-    bc2 = 1.0 - beta2 ** step
-    wd, decay = (0.0, 1.0 - lr * weight_decay) if decoupled else (weight_decay, 1.0)
     p = param.reshape(-1)
     v = exp_avg_sq.reshape(-1)
     amsgrad = max_exp_avg_sq is not None
     args = (p, grad.reshape(-1), exp_avg.reshape(-1), v,
             max_exp_avg_sq.reshape(-1) if amsgrad else v,
-            t(lr / bc1), t(beta1), t(beta2), t(eps), t(1.0 / math.sqrt(bc2)), t(wd), t(decay),
+            *adam_scalars(param.dtype, step, lr, beta1, beta2, eps, weight_decay, decoupled),
             amsgrad)
     n = p.shape[0]
     if n >= threads.PARALLEL_MIN_MEMORY_BOUND and threads.use_parallel(n, "memory"):
@@ -376,11 +376,7 @@ def adam_step_many(params, grads, exp_avgs, exp_avg_sqs, step, lr, beta1, beta2,
     if not params:
         return
     dtype = params[0].dtype
-    t = dtype.type
-    bc1 = 1.0 - beta1 ** step
-    bc2 = 1.0 - beta2 ** step
-    wd, decay = (0.0, 1.0 - lr * weight_decay) if decoupled else (weight_decay, 1.0)
-    scalars = (t(lr / bc1), t(beta1), t(beta2), t(eps), t(1.0 / math.sqrt(bc2)), t(wd), t(decay))
+    scalars = adam_scalars(dtype, step, lr, beta1, beta2, eps, weight_decay, decoupled)
     for P, G, M, V in _chunks(dtype, params, grads, exp_avgs, exp_avg_sqs):
         _adam_many(P, G, M, V, *scalars)
 

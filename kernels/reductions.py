@@ -1,6 +1,6 @@
 """Reductions of a 2-D C-contiguous array along axis 0 (columns) or 1 (rows), two-pass.
 
-sum, mean, var (two passes: the mean, then squared deviations; KERNELS.md measured Welford 2x
+sum, mean, var (two passes: the mean, then squared deviations; docs/kernels.md: Welford 2x
 slower and sum/sum-of-squares 7x less accurate) and max with argmax (the index the backward
 routes the gradient to; the first maximum wins, like numpy).
 

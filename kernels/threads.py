@@ -12,8 +12,8 @@ thread that runs the kernels.
 The thresholds below are the only place that decides serial vs threaded: every Numba wrapper
 asks ``use_parallel(n_elements, kind)``, and every GEMM goes through ``matmul`` here, which
 gives the BLAS one thread below ``GEMM_PARALLEL_MIN``. Measured on the 2-core Zen 3 box
-(KERNELS.md and benchmarks/bench_kernels.py): two threads pay off from about 64K elements for
-memory-bound loops and about 8K for loops that evaluate exp/tanh per element.
+(docs/kernels.md and benchmarks/bench_kernels.py): two threads pay off from about 64K elements
+for memory-bound loops and about 8K for loops that evaluate exp/tanh per element.
 
 At-fork rule: Numba's OpenMP layer (GNU libgomp) cannot run in a process forked from one that
 had started it: the child's first parallel kernel printed "Terminating: fork() called from a
@@ -29,6 +29,7 @@ import os
 
 import numba
 import numpy as np
+from numba import njit
 
 PARALLEL_MIN_MEMORY_BOUND = 1 << 16  # elements: relu, dropout, optimizer updates, copies
 PARALLEL_MIN_TRANSCENDENTAL = 1 << 13  # elements: sigmoid, tanh, exp, softmax rows
@@ -190,3 +191,15 @@ def _after_fork_in_child():
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+@njit(cache=True)
+def chunk_bounds(c, n, parts):
+    """Elements ``[lo, hi)`` of chunk ``c`` when a ``prange`` loop splits ``n`` elements into
+    ``parts`` chunks: equal chunks rounded up to a multiple of 64 elements, so every chunk but
+    the last starts on a cache-line and SIMD boundary. The one copy of this formula, called
+    from the ``*_par`` kernels (a jitted helper in another module is safe here: the stale-cache
+    guard of ``_numba_setup.py`` hashes every kernels/*.py)."""
+    step = ((n + parts - 1) // parts + 63) // 64 * 64
+    lo = min(c * step, n)
+    return lo, min(lo + step, n)

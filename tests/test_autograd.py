@@ -116,10 +116,11 @@ def test_autograd_grad_allow_unused():
     assert gu is None and gx.item() == 2.0
 
 
-def test_create_graph_is_refused_with_an_explanation():
-    x = al.tensor([1.0], requires_grad=True)
-    with pytest.raises(NotImplementedError, match="higher-order"):
-        al.autograd.grad((x * x).sum(), x, create_graph=True)
+def test_create_graph_gives_a_gradient_on_its_own_graph():
+    x = al.tensor([1.0, 3.0], requires_grad=True)
+    g, = al.autograd.grad((x * x).sum(), x, create_graph=True)
+    assert g.requires_grad and g.grad_fn is not None
+    np.testing.assert_allclose(al.autograd.grad(g.sum(), x)[0].numpy(), [2.0, 2.0])
 
 
 def test_custom_function_forward_backward_and_needs_input_grad():

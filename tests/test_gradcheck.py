@@ -6,7 +6,7 @@ import pytest
 
 import autograd_lite as al
 from autograd_lite.autograd import Function
-from cube_op import cube_with_backward_off_by
+from cube_op import cube_with_backward_off_by, cube_with_second_derivative_off_by
 
 
 def inputs():
@@ -99,10 +99,22 @@ def test_registry_checks_catch_a_wrong_forward(monkeypatch):
         check_forward_reference(get_op("tanh"), np.float32)
 
 
-def test_gradgradcheck_explains_it_is_unsupported():
-    x = al.tensor([1.0], dtype=al.float64, requires_grad=True)
-    with pytest.raises(NotImplementedError, match="create_graph"):
-        al.gradgradcheck(lambda t: t * t, (x,))
+def test_gradgradcheck_passes_a_right_second_derivative():
+    x = al.tensor(np.linspace(0.5, 1.5, 5), dtype=al.float64, requires_grad=True)
+    op = cube_with_second_derivative_off_by(1.0)
+    assert al.gradcheck(lambda t: op.apply(t).sum(), (x,))
+    assert al.gradgradcheck(lambda t: op.apply(t).sum(), (x,))
+
+
+def test_gradgradcheck_catches_a_second_derivative_off_by_a_tenth_of_a_percent():
+    """The planted failure of the second-order checker: first derivative right (gradcheck
+    passes), the backward's own derivative 0.1 % off (gradgradcheck must fail)."""
+    x = al.tensor(np.linspace(0.5, 1.5, 5), dtype=al.float64, requires_grad=True)
+    op = cube_with_second_derivative_off_by(1.001)
+    assert al.gradcheck(lambda t: op.apply(t).sum(), (x,))
+    with pytest.raises(al.GradcheckError, match="input 0"):
+        al.gradgradcheck(lambda t: op.apply(t).sum(), (x,))
+    assert al.gradgradcheck(lambda t: op.apply(t).sum(), (x,), raise_exception=False) is False
 
 
 def test_non_contiguous_input_is_perturbed_in_place():

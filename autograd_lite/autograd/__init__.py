@@ -7,10 +7,12 @@ from .engine import run_backward
 from .function import Context, Function, Node, NumpyFunction
 
 __all__ = ["Function", "NumpyFunction", "Context", "Node", "backward", "grad", "detect_anomaly",
-           "is_anomaly_enabled"]
+           "is_anomaly_enabled", "functional"]
 
 
-def _root_grads(outputs, grad_outputs, caller):
+def _root_grads(outputs, grad_outputs, caller, create_graph=False):
+    """One gradient per output: arrays, or Tensors with ``create_graph`` (a given gradient that
+    requires grad stays on its graph, so the result can be differentiated with respect to it)."""
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if not isinstance(out, Tensor):
@@ -25,12 +27,18 @@ def _root_grads(outputs, grad_outputs, caller):
                                    f"output; output {i} has shape {out.shape}, so pass a gradient "
                                    f"of that shape")
             g = np.ones(out.shape, dtype=out.dtype)
+        elif create_graph and isinstance(g, Tensor) and g.requires_grad:
+            if g.shape != out.shape:
+                raise RuntimeError(f"{caller}: the gradient has shape {g.shape} but output {i} has "
+                                   f"shape {out.shape}")
+            grads.append(g if g.dtype == out.dtype else g.to(out.dtype))
+            continue
         else:
             g = np.asarray(g.data if isinstance(g, Tensor) else g, dtype=out.dtype)
             if g.shape != out.shape:
                 raise RuntimeError(f"{caller}: the gradient has shape {g.shape} but output {i} has "
                                    f"shape {out.shape}")
-        grads.append(g)
+        grads.append(Tensor._from_array(g) if create_graph else g)
     return grads
 
 
@@ -38,20 +46,22 @@ def _as_list(x):
     return list(x) if isinstance(x, (tuple, list)) else [x]
 
 
-def backward(tensors, grad_tensors=None, retain_graph=False):
-    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad``."""
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad``. With ``create_graph`` the
+    backward pass is recorded, so the ``.grad`` it leaves can be differentiated again;
+    ``retain_graph`` then defaults to True (as PyTorch)."""
     tensors = _as_list(tensors)
     grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(tensors)
-    run_backward(tensors, _root_grads(tensors, grads, "backward"), bool(retain_graph))
+    retain = create_graph if retain_graph is None else retain_graph
+    run_backward(tensors, _root_grads(tensors, grads, "backward", create_graph), bool(retain),
+                 create_graph=bool(create_graph))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=False):
-    """Gradients of ``outputs`` with respect to ``inputs``, as a tuple; ``.grad`` is untouched."""
-    if create_graph:
-        raise NotImplementedError(
-            "create_graph=True: autograd_lite's backward functions work on numpy arrays and are "
-            "not themselves recorded, so higher-order gradients are not supported")
+    """Gradients of ``outputs`` with respect to ``inputs``, as a tuple; ``.grad`` is untouched.
+    With ``create_graph`` the gradients are on a graph of their own and can be differentiated
+    again (Hessian-vector products, gradient penalties)."""
     outputs, inputs = _as_list(outputs), _as_list(inputs)
     grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     capture = {}
@@ -59,8 +69,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError(f"grad: input {slot} does not require grad")
         capture[id(t) if t._node is None else (id(t._node), t._out_index)] = slot
-    results = run_backward(outputs, _root_grads(outputs, grads, "grad"), bool(retain_graph),
-                           capture)
+    retain = create_graph if retain_graph is None else retain_graph
+    results = run_backward(outputs, _root_grads(outputs, grads, "grad", create_graph),
+                           bool(retain), capture, bool(create_graph))
     out = []
     for slot, (t, g) in enumerate(zip(inputs, results)):
         if g is None:
@@ -68,6 +79,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 raise RuntimeError(f"grad: input {slot} (shape {t.shape}) was not used to compute "
                                    f"the outputs; pass allow_unused=True to get None for it")
             out.append(None)
+        elif isinstance(g, Tensor):  # create_graph: the gradient as recorded, on its graph
+            out.append(g)
         else:
             out.append(Tensor._from_array(np.array(g, dtype=t.dtype, copy=True)))
     return tuple(out)
+
+
+from . import functional  # noqa: E402  (it calls grad, defined above)

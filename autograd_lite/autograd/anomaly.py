@@ -22,4 +22,5 @@ class detect_anomaly:
 
 
 def is_anomaly_enabled() -> bool:
+    """Whether ``detect_anomaly`` is on (backward then checks every gradient for NaN and Inf)."""
     return _enabled[0]

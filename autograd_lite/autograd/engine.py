@@ -4,22 +4,34 @@ Every node reachable from the roots is collected iteratively (no recursion, so a
 100,000 ops is fine), sorted by its sequence number from last recorded to first, and run once,
 after all gradients for its outputs have been summed. Gradients reaching a leaf are added into
 its ``.grad`` (or, for ``autograd.grad``, into the captured results instead).
+
+With ``create_graph`` the same walk runs on Tensors with grad mode on: each node's ``vjp``
+(Tensor ops) is called instead of its array ``backward``, and sums, unbroadcasting and casts
+are ops too, so every gradient it produces is itself on a graph and can be differentiated again.
 """
 import numpy as np
 
-from ..grad_mode import no_grad
+from ..grad_mode import enable_grad, no_grad
 from ..kernels import sum_to_shape
 from ..tensor import Tensor, _wrap
 from . import anomaly
+from .function import GRAPH
 
 
-def run_backward(roots, root_grads, retain_graph=False, capture=None):
-    """Backpropagate ``root_grads`` (arrays) from ``roots`` (Tensors).
+def run_backward(roots, root_grads, retain_graph=False, capture=None, create_graph=False):
+    """Backpropagate ``root_grads`` (arrays; Tensors with ``create_graph``) from ``roots``.
 
     ``capture``: None to accumulate into leaves' ``.grad``; or a dict mapping a leaf Tensor's id,
     or a (node id, output index) pair for a non-leaf, to a result slot. Returns the list of
     captured gradients (None where nothing flowed) when capturing.
     """
+    if create_graph:
+        with enable_grad():
+            return _run(roots, root_grads, retain_graph, capture, True)
+    return _run(roots, root_grads, retain_graph, capture, False)
+
+
+def _run(roots, root_grads, retain_graph, capture, graph):
     captured = {} if capture is not None else None
     pending = {}  # node -> list of summed gradients, one per output
     for root, grad in zip(roots, root_grads):
@@ -43,9 +55,12 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
             if g is None:  # an output nothing flowed back to: zeros of its shape
                 for index, meta in enumerate(node.out_meta):
                     if grads[index] is None and meta is not None:
-                        grads[index] = np.zeros(meta[0], dtype=meta[1])
+                        zeros = np.zeros(meta[0], dtype=meta[1])
+                        grads[index] = _wrap(zeros) if graph else zeros
                 break
-        if node.fn.tensor_io:
+        if graph:
+            input_grads = _call_vjp(node, grads)
+        elif node.fn._backward_takes_tensors:
             with no_grad():
                 input_grads = node.fn.backward(node.ctx, *[None if g is None else _wrap(g)
                                                            for g in grads])
@@ -67,7 +82,7 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
             # the common case inline: an array of the input's shape and dtype
             if (type(g) is not ndarray or g.shape != shape or g.dtype != dtype
                     or anomaly_on):
-                g = _route(node, g, shape, dtype)
+                g = _route_tensor(node, g, shape, dtype) if graph else _route(node, g, shape, dtype)
             if index is None:
                 _deliver_to_leaf(target, g, captured, capture)
             else:
@@ -80,6 +95,42 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
     if capture is not None:
         return [captured.get(slot) for slot in range(len(capture))]
     return None
+
+
+def _call_vjp(node, grads):
+    """Run a node's derivative as recorded Tensor ops (``create_graph``): a Function's
+    ``backward``, a NumpyFunction's ``vjp``; saved arrays come back connected to the graph."""
+    fn, ctx = node.fn, node.ctx
+    vjp = fn.backward if fn.tensor_io else getattr(fn, "vjp", None)
+    if vjp is None:
+        raise RuntimeError(
+            f"{node.name} does not support create_graph=True: its backward works on numpy arrays "
+            f"only. Give {node.name} a vjp(ctx, *grad_outputs) written with Tensor ops (see "
+            f"docs/higher_order.md)")
+    mode = ctx._tensor_io
+    ctx._tensor_io, ctx._graph_node = GRAPH, node
+    try:
+        return vjp(ctx, *[g if isinstance(g, Tensor) else _wrap(g) for g in grads])
+    finally:
+        ctx._tensor_io, ctx._graph_node = mode, None
+
+
+def _route_tensor(node, g, shape, dtype):
+    """``_route`` for ``create_graph``: the same fitting, done with recorded ops."""
+    from .. import ops  # the engine sits below ops; only the recorded path needs them
+    if not isinstance(g, Tensor):
+        g = _wrap(np.asarray(g))
+    if g.shape != shape:
+        try:
+            g = ops.sum_to_shape(g, shape)
+        except ValueError as error:
+            raise RuntimeError(f"{node.name}.vjp returned a gradient of shape {g.shape} for an "
+                               f"input of shape {shape}: {error}") from None
+    if g.dtype != dtype:
+        g = ops.astype(g, dtype)
+    if anomaly._enabled[0]:
+        _route(node, g.data, shape, dtype)
+    return g
 
 
 def _route(node, g, shape, dtype):
@@ -119,7 +170,9 @@ def _deliver_to_leaf(leaf, g, captured, capture):
             current = captured.get(slot)
             captured[slot] = g if current is None else current + g
         return
-    if leaf.grad is None:
+    if isinstance(g, Tensor):  # create_graph: .grad stays on the graph, summed out of place
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+    elif leaf.grad is None:
         leaf.grad = _wrap(np.array(g, dtype=leaf.data.dtype, copy=True))
     else:
         leaf.grad.data += g

@@ -14,6 +14,17 @@ forward and backward see:
 
 Either way a gradient may have the broadcast shape of the output: the engine sums it back to
 the input's shape and casts it to the input's dtype, in one place (``engine._route``).
+
+Higher order (``create_graph=True``): the backward pass itself is recorded, so each op needs a
+derivative written with Tensor ops. A ``Function``'s ``backward`` already is one. A
+``NumpyFunction`` gives it as ``vjp(ctx, *grad_outputs)``: Tensors in, Tensors out, and
+``ctx.saved_tensors`` returns Tensors that are still connected to the graph (a saved input is
+that input, a saved output is that output; anything else forward saved is a constant). The
+rule, stated once for every op (see docs/higher_order.md): the derivative is written ONCE, as
+``vjp``; a numpy ``backward`` is added beside it only where a benchmark shows the Tensor version
+costs too much on the first-order path, and then the op registry checks the two against each
+other on every sample (``check_vjp_matches_backward``), so they cannot drift apart. An op with
+only a ``vjp`` runs it on the first-order path too, under ``no_grad``.
 """
 import itertools
 import traceback
@@ -21,24 +32,23 @@ import traceback
 import numpy as np
 
 from .. import grad_mode
+from ..errors import OpError
 from ..tensor import Tensor, _wrap
 from . import anomaly
 
 _next_seq = itertools.count().__next__
 _grad_enabled = grad_mode._enabled.get  # this thread's grad mode (a ContextVar's getter)
 
+#: ``Context._tensor_io`` while the engine runs a ``vjp`` under ``create_graph``: saved_tensors
+#: then returns Tensors connected to the graph (see ``Context._connected``)
+GRAPH = "graph"
+
 
 class Context:
     """What forward leaves for backward: saved arrays and any attributes forward sets."""
 
-    __slots__ = ("needs_input_grad", "_saved", "_versions", "_op", "_tensor_io", "__dict__")
-
-    def __init__(self, op, needs_input_grad):
-        self._op = op
-        self.needs_input_grad = needs_input_grad
-        self._saved = ()
-        self._versions = None
-        self._tensor_io = False
+    __slots__ = ("needs_input_grad", "_saved", "_versions", "_op", "_tensor_io", "_sources",
+                 "_graph_node", "__dict__")
 
     def save_for_backward(self, *items):
         """Keep arrays (or Tensors) for backward; in-place changes to them are detected."""
@@ -67,8 +77,36 @@ class Context:
                         f"version {version}); the gradient would be wrong. Use an out-of-place "
                         f"operation (x = x * 2, not x.mul_(2)) or clone() before changing it.")
         if self._tensor_io:
+            if self._tensor_io is GRAPH:
+                return self._connected(saved)
             return tuple([_wrap(a) if type(a) is np.ndarray else a for a in saved])
         return saved
+
+    def _connected(self, saved):
+        """The saved arrays as Tensors on the graph, for a ``vjp`` under ``create_graph``: a
+        saved input is rebuilt from its edge (the leaf itself, or a Tensor of the producing
+        node), a saved output is a Tensor of this node; other saved arrays are constants."""
+        node = self._graph_node
+        sources = self._sources or (None,) * len(saved)
+        tensors = []
+        for item, source in zip(saved, sources):
+            if type(item) is not np.ndarray:
+                tensors.append(item)
+                continue
+            edge = None
+            if source is not None and source >= 0:
+                edge = node.edges[source]
+            elif source is not None:
+                edge = (node, -1 - source)
+            if edge is None:
+                tensors.append(_wrap(item))
+            elif edge[1] is None:
+                tensors.append(edge[0])  # a leaf: the Tensor itself
+            else:
+                t = _wrap(item, True)
+                t._node, t._out_index = edge[0], edge[1]
+                tensors.append(t)
+        return tuple(tensors)
 
     def _release(self):
         self._saved = None
@@ -99,6 +137,18 @@ class Function:
     #: the output shares memory with the first Tensor argument (reshape, transpose, slicing),
     #: so the two share one version counter
     returns_view = False
+
+    #: backward receives and returns Tensors: a Function's, or a NumpyFunction's that has only
+    #: a ``vjp`` (set per class by ``__init_subclass__``)
+    _backward_takes_tensors = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.tensor_io and cls.__name__ != "NumpyFunction":
+            own_backward = cls.backward is not NumpyFunction.backward
+            if not own_backward and getattr(cls, "vjp", None) is not None:
+                cls.backward = staticmethod(cls.vjp)
+            cls._backward_takes_tensors = not own_backward
 
     @staticmethod
     def forward(ctx, *args):
@@ -182,7 +232,8 @@ class Function:
         ctx.needs_input_grad = needs
         ctx._saved = ()
         ctx._versions = None
-        ctx._tensor_io = cls.tensor_io
+        ctx._sources = None
+        ctx._tensor_io = cls._backward_takes_tensors
         try:
             if cls.tensor_io:
                 with grad_mode.no_grad():
@@ -198,8 +249,15 @@ class Function:
         if type(raw) is tuple:
             outputs = tuple([_as_output(r) for r in raw])
             results = tuple([_wrap(r, version=version) for r in outputs])
+            if ctx._saved:
+                _resave_outputs(ctx, raw, outputs)
         else:
-            out = raw if type(raw) is np.ndarray else _as_output(raw)
+            if type(raw) is np.ndarray:
+                out = raw
+            else:
+                out = _as_output(raw)
+                if ctx._saved:
+                    _resave_outputs(ctx, (raw,), (out,))
             outputs = (out,)
             results = (_wrap(out, version=version),)
         node = _new(Node)
@@ -260,9 +318,16 @@ class _UnrecordedContext(Context):
 
 
 class NumpyFunction(Function):
-    """A Function whose forward and backward work on numpy arrays (see the module docstring)."""
+    """A Function whose forward works on numpy arrays, with its derivative as ``vjp`` on Tensors
+    and, where speed asks for it, ``backward`` on arrays (see the module docstring)."""
 
     tensor_io = False
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError(
+            f"{ctx._op}: a NumpyFunction needs vjp(ctx, *grad_outputs) (Tensor ops) or "
+            f"backward(ctx, *grad_outputs) (numpy arrays)")
 
 
 def _apply_unrecorded(cls, args, arrays):
@@ -308,12 +373,15 @@ _new = object.__new__
 
 
 def _named_error(cls, error, args):
-    """The same exception with the op's name and the input shapes in front, once."""
+    """The same exception with the op's name and the input shapes in front, once; numpy's
+    ValueError for shapes that do not broadcast becomes an ``OpError`` (PyTorch's
+    RuntimeError, still a ValueError)."""
     message = str(error)
+    kind = OpError if type(error) is ValueError else type(error)
     if message.startswith(cls.op_name() + ":"):
-        return error
+        return error if kind is type(error) else kind(message)
     shapes = ", ".join(str(a.shape) for a in args if isinstance(a, Tensor))
-    return type(error)(f"{cls.op_name()}: {message} (input shapes: {shapes})")
+    return kind(f"{cls.op_name()}: {message} (input shapes: {shapes})")
 
 
 def _as_output(r):
@@ -324,6 +392,14 @@ def _as_output(r):
     return r
 
 
+def _resave_outputs(ctx, raw, outputs):
+    """Forward saved an output that was not an array yet (numpy gives a scalar for a 0-d
+    result): save the array the output Tensor holds instead, so it is known as the output."""
+    swap = {id(r): o for r, o in zip(raw, outputs) if r is not o}
+    if swap:
+        ctx._saved = tuple([swap.get(id(item), item) for item in ctx._saved])
+
+
 def _edge(t):
     if t._node is None:
         return (t, None, t.data.shape, t.data.dtype)
@@ -331,13 +407,28 @@ def _edge(t):
 
 
 def _record_saved_versions(ctx, inputs, outputs):
-    """Remember the version of every Tensor (input or output) whose array forward saved."""
+    """Remember the version of every Tensor (input or output) whose array forward saved, and
+    where each saved array came from (``ctx._sources``: input k as k, output j as -1 - j, None
+    for anything else), so that a ``vjp`` under ``create_graph`` gets it back on the graph."""
     versions = ctx._versions or []
-    tensors = [t for t in inputs if isinstance(t, Tensor)]
-    tensors.extend(outputs)
+    sources = []
     for item in ctx._saved:
-        for t in tensors:
-            if item is t.data:
+        source = None
+        k = 0
+        for t in inputs:
+            if isinstance(t, Tensor) and item is t.data:
                 versions.append((t._version, t._version[0]))
+                source = k
                 break
+            k += 1
+        else:
+            j = -1
+            for t in outputs:
+                if item is t.data:
+                    versions.append((t._version, t._version[0]))
+                    source = j
+                    break
+                j -= 1
+        sources.append(source)
     ctx._versions = versions
+    ctx._sources = sources

@@ -7,6 +7,8 @@ at ``--path``, and runs it with the given flags.
 import os
 import sys
 
+from .errors import positive_int
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -16,7 +18,7 @@ def add_parser(subparsers):
                     "installed), interleaved, at 1 and 2 threads; print a markdown table and "
                     "write JSON under benchmarks/results/.")
     parser.add_argument("--quick", action="store_true", help="fewer rounds (under 90 s)")
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2],
+    parser.add_argument("--threads", type=positive_int, nargs="+", default=[1, 2],
                         help="thread counts to run (default: 1 2)")
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")

@@ -1,6 +1,8 @@
 """``autograd-lite gradcheck [OP ...]``: gradcheck every registered op (or the named ones)."""
 import numpy as np
 
+from .errors import UsageError, non_negative_float, positive_float
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -8,9 +10,10 @@ def add_parser(subparsers):
         description="Compare every registered op's analytic gradient with central differences "
                     "(float64) and its forward with the numpy reference (float32 and float64).")
     parser.add_argument("ops", nargs="*", help="op names (default: all registered ops)")
-    parser.add_argument("--eps", type=float, default=1e-6)
-    parser.add_argument("--atol", type=float, default=1e-5)
-    parser.add_argument("--rtol", type=float, default=1e-3)
+    parser.add_argument("--eps", type=positive_float, default=1e-6,
+                        help="central-difference step, > 0 (default 1e-6)")
+    parser.add_argument("--atol", type=non_negative_float, default=1e-5)
+    parser.add_argument("--rtol", type=non_negative_float, default=1e-3)
     parser.set_defaults(func=run)
 
 
@@ -42,6 +45,11 @@ def check_op(info, eps, atol, rtol):
 def run(args):
     from ..opinfo import get_op, registered_ops
 
+    known = {n for info in registered_ops() for n in (info.name, *info.aliases)}
+    unknown = [name for name in args.ops if name not in known]
+    if unknown:
+        raise UsageError(f"no registered op named {', '.join(map(repr, unknown))}; known ops: "
+                         f"{', '.join(info.name for info in registered_ops())}")
     infos = [get_op(name) for name in args.ops] if args.ops else registered_ops()
     rows, failures = [], 0
     for info in infos:

@@ -8,7 +8,6 @@ Settings come from the defaults, then the config file (TOML or JSON, the keys of
 Exit status: 0 trained, 1 diverged, 2 bad config, 130 interrupted (checkpoint written).
 """
 import argparse
-import sys
 
 _NAMES = dict(
     datasets="digits, moons, circles, spirals, flower",
@@ -78,6 +77,9 @@ def add_parser(subparsers):
                    help="write a checkpoint every N epochs; 0: only at the end (default 10)")
     g.add_argument("--resume", action="store_true", default=None,
                    help="continue the run saved in OUT/checkpoint.npz, bit for bit")
+    g.add_argument("--overwrite", action="store_true", default=None,
+                   help="replace the run already in OUT (without it, a folder holding a "
+                        "checkpoint or metrics.json is refused)")
     g.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                    help="plain lines instead of a progress bar")
     g.add_argument("--no-plots", dest="plots", action="store_false", default=None,
@@ -96,7 +98,7 @@ def _floats(text):
 SETTINGS = ("dataset", "n_samples", "noise", "split", "hidden", "activation", "init",
             "init_scale", "batchnorm", "dropout", "l2", "optimizer", "lr", "beta", "beta2", "eps",
             "schedule", "decay", "step_size", "batch_size", "epochs", "seed", "bayes_error",
-            "tolerance", "out", "checkpoint_every", "resume", "progress", "plots")
+            "tolerance", "out", "overwrite", "checkpoint_every", "resume", "progress", "plots")
 
 
 def config_from_args(args):
@@ -124,14 +126,9 @@ def config_from_args(args):
 
 
 def run(args):
-    from ..train import ConfigError, train
+    from ..train import train
 
-    try:
-        cfg = config_from_args(args)
-        result = train(cfg)
-    except ConfigError as exc:
-        print(f"autograd-lite train: error: {exc}", file=sys.stderr)
-        return 2
+    result = train(config_from_args(args))  # a ConfigError is reported by cli.main (exit 2)
     if result.status == "interrupted":
         return 130
     return 1 if result.status == "diverged" else 0

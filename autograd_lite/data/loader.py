@@ -54,7 +54,10 @@ class DataLoader:
     """Iterate over ``dataset`` in mini-batches.
 
     ``DataLoader(dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
-    collate_fn=None)``
+    collate_fn=None, num_workers=0, pin_memory=False, generator=None, ...)``: ``num_workers``,
+    ``pin_memory`` and PyTorch's other worker keywords are accepted and have no effect (batches
+    are built in this process); a ``generator`` (anything with ``initial_seed()``, or an int)
+    seeds the shuffle like ``seed``.
 
     - Every epoch visits each sample exactly once (the last batch may be smaller; with
       ``drop_last=True`` an incomplete last batch is skipped). ``len(loader)`` is the number of
@@ -72,7 +75,19 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
-                 collate_fn=None):
+                 collate_fn=None, num_workers=0, pin_memory=False, generator=None, timeout=0,
+                 worker_init_fn=None, persistent_workers=False, prefetch_factor=None):
+        # PyTorch's other keywords: batches are made in this process, from arrays already in
+        # memory, so worker processes and pinned memory have nothing to do here; they are
+        # checked and accepted so that PyTorch code runs. A generator seeds the shuffle.
+        if isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral) \
+                or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers must be a non-negative int, got "
+                             f"{num_workers!r}")
+        if generator is not None:
+            if seed is not None:
+                raise ValueError("DataLoader: give seed or generator, not both")
+            seed = generator.initial_seed() if hasattr(generator, "initial_seed") else generator
         if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
             raise TypeError("DataLoader: dataset must define __len__ and __getitem__, got "
                             f"{type(dataset).__name__}")

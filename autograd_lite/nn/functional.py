@@ -1,18 +1,23 @@
 """``al.nn.functional`` (``F``): the stateless forms of the layers and the losses.
 
 Layers with a fused Function (linear, batch_norm, dropout, cross_entropy, binary cross-entropy)
-call it from ``autograd_lite.ops.nn_functions``; the rest compose public ops. Losses take
+call it from ``autograd_lite.ops.nn_ops``; the rest compose public ops. Losses take
 ``reduction`` = "none" | "mean" | "sum" as in PyTorch.
 """
 import numpy as np
 
 from .. import ops, random
-from ..ops import nn_functions as fused
+from ..errors import OpError
+from ..ops import nn_ops as fused
 from ..tensor import Tensor, mark_modified
 
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
            "dropout", "batch_norm", "cross_entropy", "nll_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "mse_loss", "l1_loss", "flatten"]
+           "binary_cross_entropy_with_logits", "mse_loss", "l1_loss", "flatten",
+           # second edition (issue 12), from the modules imported at the end of this file
+           "layer_norm", "group_norm", "embedding", "one_hot", "normalize", "cosine_similarity",
+           "gelu", "silu", "elu", "softplus", "mish", "hardtanh", "relu6", "smooth_l1_loss",
+           "huber_loss", "kl_div", "scaled_dot_product_attention"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -57,36 +62,45 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
     if isinstance(weight, Tensor):
         # the common case (a layer's parameters), checked on the arrays in one test
         x, w = input.data, weight.data
-        if (w.ndim == 2 and x.ndim != 0 and x.shape[-1] == w.shape[1]
+        if (w.ndim == 2 and x.ndim != 0 and x.shape[-1] == w.shape[1] and x.dtype is w.dtype
                 and (bias is None or (isinstance(bias, Tensor)
                                       and bias.data.shape == (w.shape[0],)))):
             return fused.Linear.apply(input, weight, bias)
     if weight.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape "
-                         f"{tuple(weight.shape)}")
+        raise OpError(f"linear: weight must be 2-D (out_features, in_features), got shape "
+                      f"{tuple(weight.shape)}")
     if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {tuple(input.shape)} does not match weight of "
-                         f"shape {tuple(weight.shape)} (the input's last dim must be "
-                         f"in_features = {weight.shape[1]})")
+        raise OpError(f"linear: input of shape {tuple(input.shape)} does not match weight of "
+                      f"shape {tuple(weight.shape)} (the input's last dim must be "
+                      f"in_features = {weight.shape[1]})")
     if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-        raise ValueError(f"linear: bias of shape {tuple(bias.shape)} does not match weight of "
-                         f"shape {tuple(weight.shape)} (expected ({weight.shape[0]},))")
+        raise OpError(f"linear: bias of shape {tuple(bias.shape)} does not match weight of "
+                      f"shape {tuple(weight.shape)} (expected ({weight.shape[0]},))")
+    if input.dtype != weight.dtype:
+        # PyTorch refuses instead of promoting; a float64 batch into a float32 layer would
+        # otherwise compute (and train) in float64 without a word
+        raise OpError(f"linear: input is {input.dtype} but the weight is {weight.dtype}; convert "
+                      f"one of them (x.float(), or model.double())")
     return fused.Linear.apply(input, weight, bias)
 
 
 def relu(input, inplace=False):  # noqa: A002
+    """``ops.relu``: ``max(input, 0)`` elementwise. ``inplace`` is accepted and ignored."""
     return ops.relu(input)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
+    """``ops.leaky_relu``; ``inplace`` is accepted and ignored."""
     return ops.leaky_relu(input, negative_slope)
 
 
 def sigmoid(input):  # noqa: A002
+    """``ops.sigmoid``: ``1 / (1 + exp(-input))`` elementwise."""
     return ops.sigmoid(input)
 
 
 def tanh(input):  # noqa: A002
+    """``ops.tanh``: the hyperbolic tangent elementwise."""
     return ops.tanh(input)
 
 
@@ -96,14 +110,18 @@ def _softmax_dim(ndim):
 
 
 def softmax(input, dim=None):  # noqa: A002
+    """``ops.softmax`` along ``dim``; without ``dim``, PyTorch's legacy choice (dim 0 for 0-, 1-
+    and 3-D inputs, else 1)."""
     return ops.softmax(input, _softmax_dim(input.ndim) if dim is None else dim)
 
 
 def log_softmax(input, dim=None):  # noqa: A002
+    """``ops.log_softmax`` along ``dim`` (the default dim as for ``softmax``)."""
     return ops.log_softmax(input, _softmax_dim(input.ndim) if dim is None else dim)
 
 
 def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
+    """``ops.flatten``: joins dims ``start_dim`` to ``end_dim`` into one."""
     return ops.flatten(input, start_dim, end_dim)
 
 
@@ -348,3 +366,12 @@ def l1_loss(input, target, reduction="mean"):  # noqa: A002
     target = _tensor(target, "l1_loss", "target", like=input)
     _check_same_shape(input, target, "l1_loss")
     return _reduce(ops.abs(input - target), reduction)
+
+
+# ---- second edition (issue 12): composed from public ops in their own modules --------------
+from ._activations import elu, gelu, hardtanh, mish, relu6, silu, softplus  # noqa: E402
+from .attention import scaled_dot_product_attention  # noqa: E402
+from .distance import cosine_similarity, normalize  # noqa: E402
+from .normalization import group_norm, layer_norm  # noqa: E402
+from .robust_losses import huber_loss, kl_div, smooth_l1_loss  # noqa: E402
+from .sparse import embedding, one_hot  # noqa: E402

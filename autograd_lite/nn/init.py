@@ -78,18 +78,22 @@ def _float_check(tensor, who):
 
 
 def zeros_(tensor):
+    """Fill ``tensor`` with 0, in place (not recorded); returns it."""
     return _write(tensor, 0)
 
 
 def ones_(tensor):
+    """Fill ``tensor`` with 1, in place (not recorded); returns it."""
     return _write(tensor, 1)
 
 
 def constant_(tensor, val):
+    """Fill ``tensor`` with ``val``, in place (not recorded); returns it."""
     return _write(tensor, val)
 
 
 def eye_(tensor):
+    """Write the identity matrix into the 2-D ``tensor``, in place (not recorded); returns it."""
     if tensor.ndim != 2:
         raise ValueError(f"eye_: needs a 2-D tensor, got shape {tuple(tensor.shape)}")
     return _write(tensor, np.eye(*tensor.shape))

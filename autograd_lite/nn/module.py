@@ -9,7 +9,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from .. import grad_mode
-from ..tensor import Tensor, _init, clear_grads, mark_modified
+from ..tensor import Tensor, _init, _to_arguments, clear_grads, mark_modified
 
 
 class Parameter(Tensor):
@@ -259,10 +259,14 @@ class Module:
         clear_grads(self.parameters(), set_to_none)
 
     # ---- dtype --------------------------------------------------------------------------
-    def to(self, dtype):
-        """Cast every floating-point parameter and buffer (and gradient) to ``dtype`` in place,
-        keeping the same Parameter objects (so optimizers holding them stay valid)."""
-        dtype = np.dtype(dtype)
+    def to(self, *args, **kwargs):
+        """PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``.
+        Cast every floating-point parameter and buffer (and gradient) to the dtype in place,
+        keeping the same Parameter objects (so optimizers holding them stay valid); "cpu" is
+        the only device, so ``to("cpu")`` changes nothing and another device raises."""
+        dtype, _ = _to_arguments(args, kwargs, "Module.to")
+        if dtype is None:
+            return self
         if dtype.kind != "f":
             raise TypeError(f"Module.to: only floating-point dtypes are supported, got {dtype}")
         for t in list(self.parameters()) + list(self.buffers()):
@@ -278,6 +282,12 @@ class Module:
 
     def float(self):
         return self.to(np.float32)
+
+    def half(self):
+        return self.to(np.float16)
+
+    def cpu(self):
+        return self
 
     # ---- state ----------------------------------------------------------------------------
     def state_dict(self, destination=None, prefix="", keep_vars=False):

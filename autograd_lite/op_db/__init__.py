@@ -1,7 +1,8 @@
-"""The built-in registry entries, registered on first use of ``opinfo.registered_ops()``."""
-from ..opinfo import register_op
+"""The built-in registry entries: ``BUILTIN_OPS``, put first in the registry by
+``autograd_lite.opinfo`` on its first use (this package never imports the registry)."""
+from .elementwise_math_ops import ELEMENTWISE_MATH_OPS
+from .nn_layer_ops import NN_LAYER_OPS
 from .nn_ops import NN_OPS
 from .tensor_ops import TENSOR_OPS
 
-for _info in TENSOR_OPS + NN_OPS:
-    register_op(_info)
+BUILTIN_OPS = TENSOR_OPS + NN_OPS + NN_LAYER_OPS + ELEMENTWISE_MATH_OPS

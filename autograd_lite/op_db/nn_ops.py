@@ -1,4 +1,4 @@
-"""Registry entries for the nn Functions (autograd_lite/ops/nn_functions.py) and the losses of
+"""Registry entries for the nn Functions (autograd_lite/ops/nn_ops.py) and the losses of
 ``al.nn.functional``: each with a numpy reference written from the formula, independent of the
 implementation, and sample inputs kept away from kinks.
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import kernels, random
 from ..nn import functional as F
-from ..opinfo import OpInfo, SampleInput
+from .entry import OpInfo, SampleInput
 
 __all__ = ["NN_OPS"]
 

@@ -1,4 +1,5 @@
 """Checking and normalising ``dim`` arguments (negative dims, tuples) with clear errors."""
+from ..errors import OpError
 
 
 def normalize_dim(dim, ndim, op):
@@ -19,6 +20,6 @@ def normalize_dims(dim, ndim, op):
     if isinstance(dim, (tuple, list)):
         dims = tuple(sorted({normalize_dim(d, ndim, op) for d in dim}))
         if len(dims) != len(dim):
-            raise ValueError(f"{op}: dim {tuple(dim)} names a dimension twice")
+            raise OpError(f"{op}: dim {tuple(dim)} names a dimension twice")
         return dims
     return (normalize_dim(dim, ndim, op),)

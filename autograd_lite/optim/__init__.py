@@ -1,4 +1,4 @@
-"""Optimizers, learning-rate schedules and exponentially weighted averages (API.md, "optim").
+"""Optimizers, learning-rate schedules and exponentially weighted averages (docs/api/optim.md).
 
 ``al.optim.SGD / RMSprop / Adam / AdamW`` update parameters in place with the course's
 formulas (each class's docstring gives its update, where ``eps`` sits and what ``weight_decay``

@@ -9,23 +9,17 @@ numpy path uses in-place ufuncs to keep its temporaries few, but it makes severa
 
 ``use_kernels`` (module attribute) switches the kernels off, for tests and benchmarks.
 """
-import math
-
 import numpy as np
 
-try:  # the kernels are part of the package; tolerate their absence rather than break optim
-    from ..kernels import optim_updates as _kernels
-except ImportError:  # pragma: no cover - only when kernels/optim_updates.py is missing
-    _kernels = None
+from ..dtypes import kernel_dtype
+from ..kernels import optim_updates as _kernels
 
 #: set to False to force the numpy path everywhere
 use_kernels = True
 
-_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
-
 def kernels_available():
-    """Whether the fused Numba update kernels were importable."""
+    """Whether the fused Numba update kernels were importable (always, since they are part of
+    the package and the ops import them too; kept for callers that ask)."""
     return _kernels is not None
 
 
@@ -40,10 +34,9 @@ def _kernel_grad(param, grad, *state):
     kernel cannot run on these arrays."""
     if not use_kernels or _kernels is None:
         return None
-    # dtype.char rather than ``dtype in (...)``: this runs once a parameter a step
-    c = param.dtype.char
-    if c != "f" and c != "d":
+    if not kernel_dtype(param.dtype):
         return None
+    c = param.dtype.char
     flags = param.flags
     if not flags.c_contiguous or not flags.writeable:
         return None
@@ -145,18 +138,21 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, lr, beta
         p -= lr · [V / (1 − β1^t)] / (sqrt(S / (1 − β2^t)) + eps)
 
     evaluated as ``(lr/(1 − β1^t))·V / (sqrt(S)·(1/sqrt(1 − β2^t)) + eps)``, the same number
-    (sqrt(S/c) = sqrt(S)/sqrt(c)) with the bias corrections folded into two scalars.
+    (sqrt(S/c) = sqrt(S)/sqrt(c)) with the bias corrections folded into two scalars, which
+    ``adam_scalars`` prepares for the kernel and the numpy path alike.
     """
     g = _kernel_grad(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq)
     if g is not None:
         _kernels.adam_step(param, g, exp_avg, exp_avg_sq, int(step), lr, beta1, beta2, eps,
                            weight_decay, max_exp_avg_sq is not None, max_exp_avg_sq, decoupled)
         return
+    lr_c, _, _, _, inv_sqrt_bc2, wd, decay = _kernels.adam_scalars(
+        param.dtype, step, lr, beta1, beta2, eps, weight_decay, decoupled)
     if decoupled:
-        param *= 1.0 - lr * weight_decay
+        param *= decay
         g = grad
     else:
-        g = grad + weight_decay * param if weight_decay != 0 else grad
+        g = grad + wd * param if weight_decay != 0 else grad
     exp_avg *= beta1
     exp_avg += (1.0 - beta1) * g
     exp_avg_sq *= beta2
@@ -165,11 +161,9 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, lr, beta
     if max_exp_avg_sq is not None:
         np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
         second = max_exp_avg_sq
-    bias_correction1 = 1.0 - beta1 ** step
-    bias_correction2 = 1.0 - beta2 ** step
     den = np.sqrt(second)
-    den *= 1.0 / math.sqrt(bias_correction2)
+    den *= inv_sqrt_bc2
     den += eps
-    update = (lr / bias_correction1) * exp_avg
+    update = lr_c * exp_avg
     update /= den
     param -= update

@@ -1,12 +1,12 @@
 """Adam (momentum + RMSprop with bias correction) and AdamW (Adam with decoupled weight decay)."""
-from . import _functional as F
+from . import _functional as updates
 from ..tensor import mark_modified
 from .optimizer import Optimizer, _check_number
 
 
 class Adam(Optimizer):
-    r"""Adam ("Adaptive Moment Estimation"), exactly as the course writes it (course notes,
-    "Adam Optimization"), on iteration ``t = 1, 2, ...`` of each parameter::
+    r"""Adam ("Adaptive Moment Estimation"), exactly as the course writes it (docs/course.md,
+    "Adam"), on iteration ``t = 1, 2, ...`` of each parameter::
 
         g     = dW + weight_decay * W                   # coupled L2 (skipped when 0)
         V     = β1 V + (1 − β1) g                       # momentum (first moment), V₀ = 0
@@ -48,37 +48,38 @@ class Adam(Optimizer):
         _check_number("eps", group["eps"], low=0.0)
         _check_number("weight_decay", group["weight_decay"], low=0.0)
 
-    def _update(self, param, grad, state, group):
-        amsgrad = bool(group["amsgrad"])
+    @staticmethod
+    def _init_state(param, state, amsgrad):
         if "step" not in state:
             state["step"] = 0
-            state["exp_avg"] = F.zeros_state(param)
-            state["exp_avg_sq"] = F.zeros_state(param)
+            state["exp_avg"] = updates.zeros_state(param)
+            state["exp_avg_sq"] = updates.zeros_state(param)
         if amsgrad and "max_exp_avg_sq" not in state:
-            state["max_exp_avg_sq"] = F.zeros_state(param)
+            state["max_exp_avg_sq"] = updates.zeros_state(param)
+
+    def _update(self, param, grad, state, group):
+        """One parameter's step: the path of large parameters, amsgrad, and arrays the
+        kernels do not take (``updates.adam_update`` then picks the kernel or numpy)."""
+        amsgrad = bool(group["amsgrad"])
+        self._init_state(param, state, amsgrad)
         state["step"] += 1
         beta1, beta2 = group["betas"]
-        F.adam_update(param, grad, state["exp_avg"], state["exp_avg_sq"],
-                      state["max_exp_avg_sq"] if amsgrad else None, state["step"],
-                      group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
-                      self._decoupled)
-
+        updates.adam_update(param, grad, state["exp_avg"], state["exp_avg_sq"],
+                            state["max_exp_avg_sq"] if amsgrad else None, state["step"],
+                            group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
+                            self._decoupled)
 
     def _update_group(self, items, group):
-        if group["amsgrad"]:
-            return super()._update_group(items, group)
-        # small float32/float64 parameters: one kernel call for several of one dtype and step
-        # count; the rest one at a time, as the base class does
+        """Every parameter of the group through one loop: small float32/float64 parameters
+        (without amsgrad) are batched, one kernel call for several of one dtype and step count;
+        every other parameter takes ``_update`` on its own."""
+        amsgrad = bool(group["amsgrad"])
         batches = {}
-        for item in items:
-            p, grad, state = item
+        for p, grad, state in items:
             param = p.data
-            if "step" not in state:
-                state["step"] = 0
-                state["exp_avg"] = F.zeros_state(param)
-                state["exp_avg_sq"] = F.zeros_state(param)
-            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-            g = F.many_grad(param, grad, exp_avg, exp_avg_sq)
+            self._init_state(param, state, amsgrad)
+            g = None if amsgrad else updates.many_grad(param, grad, state["exp_avg"],
+                                                       state["exp_avg_sq"])
             if g is None:
                 self._update(param, grad, state, group)
                 mark_modified(p)
@@ -90,13 +91,14 @@ class Adam(Optimizer):
                 batch = batches[key] = ([], [], [], [], [])
             batch[0].append(param.reshape(-1))
             batch[1].append(g)
-            batch[2].append(exp_avg.reshape(-1))
-            batch[3].append(exp_avg_sq.reshape(-1))
+            batch[2].append(state["exp_avg"].reshape(-1))
+            batch[3].append(state["exp_avg_sq"].reshape(-1))
             batch[4].append(p)
         beta1, beta2 = group["betas"]
         for (_, step), (params, grads, exp_avgs, exp_avg_sqs, tensors) in batches.items():
-            F.adam_update_many(params, grads, exp_avgs, exp_avg_sqs, step, group["lr"], beta1,
-                               beta2, group["eps"], group["weight_decay"], self._decoupled)
+            updates.adam_update_many(params, grads, exp_avgs, exp_avg_sqs, step, group["lr"],
+                                     beta1, beta2, group["eps"], group["weight_decay"],
+                                     self._decoupled)
             for p in tensors:
                 mark_modified(p)
 

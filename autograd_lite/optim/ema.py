@@ -5,8 +5,8 @@ from .optimizer import _check_number
 
 
 class ExponentialMovingAverage:
-    r"""``v_t = β v_{t−1} + (1 − β) θ_t`` with ``v_0 = 0`` (course notes, "Exponentially weighted
-    averages"), read bias-corrected as ``v_t / (1 − β^t)`` (the default) or raw.
+    r"""``v_t = β v_{t−1} + (1 − β) θ_t`` with ``v_0 = 0`` (docs/course.md, "Exponentially
+    weighted averages"), read bias-corrected as ``v_t / (1 − β^t)`` (the default) or raw.
 
     It averages over roughly the last ``1/(1 − β)`` values (β = 0.9: about 10, β = 0.98: about
     50). Without bias correction the first values are far too small (``v_1 = (1 − β)θ_1``);

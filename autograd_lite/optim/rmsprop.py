@@ -1,10 +1,10 @@
 """RMSprop: divide each gradient by the root of an exponentially weighted average of its squares."""
-from . import _functional as F
+from . import _functional as updates
 from .optimizer import Optimizer, _check_number
 
 
 class RMSprop(Optimizer):
-    r"""RMSprop, as the course writes it (course notes, "RMSprop") and as PyTorch implements it.
+    r"""RMSprop, as the course writes it (docs/course.md, "RMSprop") and as PyTorch implements it.
 
     For each parameter :math:`W` with gradient :math:`dW`, on every ``step()``::
 
@@ -43,15 +43,15 @@ class RMSprop(Optimizer):
     def _update(self, param, grad, state, group):
         if "step" not in state:
             state["step"] = 0
-            state["square_avg"] = F.zeros_state(param)
+            state["square_avg"] = updates.zeros_state(param)
         momentum, centered = group["momentum"], bool(group["centered"])
         if momentum > 0 and "momentum_buffer" not in state:
-            state["momentum_buffer"] = F.zeros_state(param)
+            state["momentum_buffer"] = updates.zeros_state(param)
         if centered and "grad_avg" not in state:
-            state["grad_avg"] = F.zeros_state(param)
+            state["grad_avg"] = updates.zeros_state(param)
         state["step"] += 1
-        F.rmsprop_update(param, grad, state["square_avg"],
-                         state["grad_avg"] if centered else None,
-                         state["momentum_buffer"] if momentum > 0 else None,
-                         group["lr"], group["alpha"], group["eps"], group["weight_decay"],
-                         momentum)
+        updates.rmsprop_update(param, grad, state["square_avg"],
+                               state["grad_avg"] if centered else None,
+                               state["momentum_buffer"] if momentum > 0 else None,
+                               group["lr"], group["alpha"], group["eps"], group["weight_decay"],
+                               momentum)

@@ -1,5 +1,5 @@
 """Stochastic gradient descent, with momentum (the course's and PyTorch's forms) and Nesterov."""
-from . import _functional as F
+from . import _functional as updates
 from ..tensor import mark_modified
 from .optimizer import Optimizer, _check_number
 
@@ -16,8 +16,8 @@ class SGD(Optimizer):
 
     - ``momentum=0``: plain gradient descent, :math:`W := W - \alpha\,dW`.
     - ``dampening=0`` (the default): PyTorch's momentum, ``v = βv + dW``, ``W := W − αv``.
-    - ``dampening=momentum``: the course's momentum exactly (course notes, "Gradient Descent with
-      Momentum")::
+    - ``dampening=momentum``: the course's momentum exactly (docs/course.md, "Gradient descent
+      with momentum")::
 
             VdW = β VdW + (1 − β) dW ,   W := W − α VdW ,   VdW starts at 0
 
@@ -34,7 +34,8 @@ class SGD(Optimizer):
       with ``weight_decay=0`` to exclude them).
 
     The positional order of the arguments is PyTorch's (``weight_decay`` before
-    ``nesterov``); pass them by name to be safe. There is no epsilon in SGD. The velocity is stored as ``state[p]["momentum_buffer"]``.
+    ``nesterov``); pass them by name to be safe. There is no epsilon in SGD. The velocity is
+    stored as ``state[p]["momentum_buffer"]``.
     """
 
     def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
@@ -61,9 +62,9 @@ class SGD(Optimizer):
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = F.zeros_state(param)
-        F.sgd_update(param, grad, buf, group["lr"], momentum, group["dampening"],
-                     bool(group["nesterov"]), group["weight_decay"])
+                buf = state["momentum_buffer"] = updates.zeros_state(param)
+        updates.sgd_update(param, grad, buf, group["lr"], momentum, group["dampening"],
+                           bool(group["nesterov"]), group["weight_decay"])
 
     def _update_group(self, items, group):
         # small float32/float64 parameters: one kernel call for several (grouped by dtype);
@@ -77,8 +78,8 @@ class SGD(Optimizer):
             if momentum != 0:
                 buf = state.get("momentum_buffer")
                 if buf is None:
-                    buf = state["momentum_buffer"] = F.zeros_state(param)
-            g = F.many_grad(param, grad, buf)
+                    buf = state["momentum_buffer"] = updates.zeros_state(param)
+            g = updates.many_grad(param, grad, buf)
             if g is None:
                 self._update(param, grad, state, group)
                 mark_modified(p)
@@ -92,7 +93,8 @@ class SGD(Optimizer):
                 batch[2].append(buf.reshape(-1))
             batch[3].append(p)
         for params, grads, bufs, tensors in batches.values():
-            F.sgd_update_many(params, grads, bufs, group["lr"], momentum, group["dampening"],
-                              bool(group["nesterov"]), group["weight_decay"])
+            updates.sgd_update_many(params, grads, bufs, group["lr"], momentum,
+                                    group["dampening"], bool(group["nesterov"]),
+                                    group["weight_decay"])
             for p in tensors:
                 mark_modified(p)

@@ -9,9 +9,11 @@
 - report.py: the accuracy table, the bias/variance verdict, metrics.json and the plots.
 - ``objective``: a training run as an ``al.tune`` objective (score: dev accuracy, maximise).
 
-    from autograd_lite.train import TrainConfig, train
-    result = train(TrainConfig(dataset="moons", hidden=(16, 8), epochs=50, out="runs/moons"))
-    result.final["test"]["accuracy"]
+```python
+from autograd_lite.train import TrainConfig, train
+result = train(TrainConfig(dataset="moons", hidden=(16, 8), epochs=50, out="runs/moons"))
+result.final["test"]["accuracy"]
+```
 """
 from .config import ConfigError, TrainConfig, load_config_file
 from .loop import TrainResult, fit, make_optimizer, make_scheduler, run_epoch, train

@@ -23,12 +23,15 @@ import numbers
 import os
 from dataclasses import dataclass
 
+from ..cli.errors import UsageError
+
 __all__ = ["TrainConfig", "ConfigError", "load_config_file", "DATASETS", "ACTIVATIONS",
            "INITS", "OPTIMIZERS", "SCHEDULES", "TWO_D_DATASETS"]
 
 
-class ConfigError(ValueError):
-    """A bad training config (unknown name, value out of range, unreadable file)."""
+class ConfigError(UsageError):
+    """A bad training config (unknown name, value out of range, unreadable file); the command
+    line reports it in one line with exit status 2."""
 
 
 DATASETS = ("digits", "moons", "circles", "spirals", "flower")
@@ -81,6 +84,7 @@ class TrainConfig:
     tolerance: float = 0.03           # gaps larger than this count as high bias / variance
     # output
     out: str | None = "runs/train"
+    overwrite: bool = False           # replace a run already in out (else refuse)
     checkpoint_every: int = 10        # epochs between checkpoints (0: only at the end)
     resume: bool = False
     progress: bool = True
@@ -132,12 +136,14 @@ class TrainConfig:
     def normalise(self):
         """Coerce friendly forms: ``hidden`` as "128,64" or a list, names lower-case."""
         if isinstance(self.hidden, str):
+            # "" is no hidden layer; "128,64" or "128 64"; an empty size ("256,,128") is a typo
             text = self.hidden.strip()
+            parts = [p.strip() for p in (text.split(",") if "," in text else text.split())]
             try:
-                self.hidden = tuple(int(h) for h in text.replace(" ", ",").split(",") if h)
+                self.hidden = tuple(int(p) for p in parts) if text else ()
             except ValueError:
-                raise ConfigError(f"hidden: expected layer sizes like '128,64', got "
-                                  f"{self.hidden!r}") from None
+                raise ConfigError(f"hidden: expected layer sizes like '128,64' (no empty "
+                                  f"sizes), got {self.hidden!r}") from None
         elif isinstance(self.hidden, numbers.Integral) and not isinstance(self.hidden, bool):
             self.hidden = (int(self.hidden),)
         elif isinstance(self.hidden, (list, tuple)):
@@ -207,18 +213,45 @@ class TrainConfig:
         if self.out is not None and not isinstance(self.out, (str, os.PathLike)):
             raise ConfigError(f"out: expected a folder path, got {self.out!r}")
         _int("checkpoint_every", self.checkpoint_every, 0)
-        for name in ("resume", "progress", "plots"):
+        for name in ("resume", "overwrite", "progress", "plots"):
             _bool(name, getattr(self, name))
+        if isinstance(self.out, (str, os.PathLike)) and not os.fspath(self.out):
+            raise ConfigError("out: the output folder is an empty path; give a folder name")
+        if self.resume and self.overwrite:
+            raise ConfigError("resume and overwrite: choose one (continue the run in out, or "
+                              "replace it)")
         if self.resume and self.out is None:
             raise ConfigError("resume: needs an output folder (out) holding checkpoint.npz")
         if self.batchnorm and self.batch_size == 1:
             raise ConfigError("batch_size: batch norm cannot normalise a batch of one; use "
                               "batch_size >= 2 or batchnorm = false")
+        _check_memory(self.hidden)
         return self
 
     # settings that may differ between a run and its resumption
-    RESUMABLE_CHANGES = ("epochs", "out", "checkpoint_every", "resume", "progress", "plots",
-                         "bayes_error", "tolerance")
+    RESUMABLE_CHANGES = ("epochs", "out", "overwrite", "checkpoint_every", "resume", "progress",
+                         "plots", "bayes_error", "tolerance")
+
+
+# Bytes per parameter while training: the float32 value, its gradient and two optimizer
+# moments (Adam's, the largest state of the optimizers offered).
+_BYTES_PER_PARAMETER = 4 * 4
+
+
+def _check_memory(hidden):
+    """Refuse a network whose parameters alone cannot fit in this machine's memory (a lower
+    bound: 2 inputs and 2 classes, the smallest data set), before anything is allocated."""
+    sizes = (2, *hidden, 2)
+    parameters = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    need = parameters * _BYTES_PER_PARAMETER
+    try:
+        have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): no check
+        return
+    if need > have:
+        raise ConfigError(f"hidden: layers {list(hidden)} need at least {need / 2**30:.1f} GiB "
+                          f"for their parameters while training, more than this machine's "
+                          f"{have / 2**30:.1f} GiB; use smaller layers")
 
 
 def _choice(name, value, allowed):
@@ -252,10 +285,35 @@ def _bool(name, value):
 
 
 def load_config_file(path):
-    """The settings in a ``.toml`` or ``.json`` file, as a dict (not yet validated)."""
+    """The settings in a ``.toml`` or ``.json`` file, as a dict (not yet validated). Anything
+    else (a folder, bytes that are not UTF-8, a top level that is not a table, nesting too deep
+    for the parser) raises ``ConfigError``."""
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ConfigError(f"config file {path} is a folder; give a .toml or .json file")
     if not os.path.isfile(path):
         raise ConfigError(f"config file not found: {path}")
+    settings = _parse_config_file(path)
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{path}: the top level must be a table of settings "
+                          f"({{\"lr\": 0.01, ...}}), got {type(settings).__name__}")
+    return settings
+
+
+def _parse_config_file(path):
+    try:
+        return _parse_by_suffix(path)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a text file (not UTF-8); a config is TOML or JSON "
+                          f"text") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to read; a config is a flat table of "
+                          f"settings") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from None
+
+
+def _parse_by_suffix(path):
     if path.lower().endswith(".toml"):
         try:
             import tomllib

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import get_rng_state, load, manual_seed, optim, save, set_rng_state, tensor
+from ..serialization import CheckpointError
 from ..data import DataLoader, TensorDataset
 from ..nn.utils import l2_penalty
 from .config import ConfigError, TrainConfig
@@ -36,6 +37,15 @@ __all__ = ["train", "TrainResult", "make_optimizer", "make_scheduler", "run_epoc
 CHECKPOINT_NAME = "checkpoint.npz"
 CHECKPOINT_FORMAT = "autograd_lite.train"
 HISTORY_KEYS = ("epoch", "loss", "train_loss", "dev_loss", "train_acc", "dev_acc", "lr")
+CHECKPOINT_KEYS = ("config", "epoch", "model", "optimizer", "scheduler", "rng", "loader",
+                   "history")
+RUN_FILES = (CHECKPOINT_NAME, "metrics.json")  # a folder holding one of these holds a run
+# Divergence: an epoch's mean cost that is not finite, or above DIVERGENCE_FACTOR times the
+# untrained network's cost on the training set (measured before the first epoch). The
+# reference is the untrained cost, not the first epoch's, because a diverging step can make the
+# first epoch's cost the huge one; the factor is large because a badly scaled initialisation
+# (init "random") starts high and is still a run that learns.
+DIVERGENCE_FACTOR = 1e3
 
 
 @dataclass
@@ -170,10 +180,18 @@ def _snapshot(cfg, epoch, model, optimizer, scheduler, loader, history, splits):
 
 
 def _read_checkpoint(path):
-    ckpt = load(path)
+    """The checkpoint at ``path``; a damaged or foreign file raises ``ConfigError``."""
+    advice = "start the run over with --overwrite, or use another --out"
+    try:
+        ckpt = load(path)
+    except (CheckpointError, OSError) as exc:
+        raise ConfigError(f"resume: cannot read {path}: {exc}; {advice}") from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
-        raise ConfigError(f"{path} is an al.save file but not a training checkpoint of "
-                          f"autograd-lite train")
+        raise ConfigError(f"resume: {path} is not a training checkpoint of autograd-lite "
+                          f"train; {advice}")
+    missing = [k for k in CHECKPOINT_KEYS if k not in ckpt]
+    if missing:
+        raise ConfigError(f"resume: {path} lacks {', '.join(missing)}; {advice}")
     return ckpt
 
 
@@ -192,6 +210,36 @@ def _check_resumable(cfg, saved):
                           + "; ".join(diffs) + "). Only " + ", ".join(
                               TrainConfig.RESUMABLE_CHANGES) + " may change on --resume; "
                           "use another output folder for a different run")
+
+
+def prepare_out(cfg):
+    """Make ``cfg.out`` ready before any work, or raise ``ConfigError``: it must be a folder
+    (or creatable as one) that this process can write, and must not hold another run unless
+    ``resume`` (continue it) or ``overwrite`` (replace it) is set. Writability is probed by
+    creating a file, since permission bits do not tell (root ignores them)."""
+    import tempfile
+
+    out = os.fspath(cfg.out)
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise ConfigError(f"out: {out} is a file, not a folder; give a folder for the run")
+    try:
+        os.makedirs(out, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=out)
+        os.close(fd)
+        os.remove(probe)
+    except OSError as exc:
+        raise ConfigError(f"out: cannot write to {out} ({exc.strerror}); give a folder you "
+                          f"can write") from None
+    held = [name for name in RUN_FILES if os.path.exists(os.path.join(out, name))]
+    if held and not (cfg.resume or cfg.overwrite):
+        raise ConfigError(f"out: {out} already holds a run ({', '.join(held)}); continue it "
+                          f"with --resume, replace it with --overwrite, or use another --out")
+
+
+def _diverged(cost, reference):
+    """The divergence rule (see DIVERGENCE_FACTOR)."""
+    return not math.isfinite(cost) or (reference is not None
+                                       and cost > DIVERGENCE_FACTOR * reference)
 
 
 # ---- progress ---------------------------------------------------------------------------
@@ -249,7 +297,7 @@ def train(cfg: TrainConfig, callback=None, log=print, report=True) -> TrainResul
         ckpt = _read_checkpoint(ckpt_path)
         _check_resumable(cfg, json.loads(ckpt["config"]))
     if cfg.out is not None:
-        os.makedirs(cfg.out, exist_ok=True)
+        prepare_out(cfg)
 
     splits = splits_for(cfg)
     manual_seed(cfg.seed)
@@ -271,10 +319,19 @@ def train(cfg: TrainConfig, callback=None, log=print, report=True) -> TrainResul
         history = {k: [float(v) if k != "epoch" else int(v) for v in ckpt["history"][k]]
                    for k in HISTORY_KEYS}
         epoch = int(ckpt["epoch"])
+        reference = ckpt.get("reference_loss")  # absent in older checkpoints: finite rule only
         if log is not None:
             log(f"resuming from {ckpt_path} after epoch {epoch} of {cfg.epochs}")
 
-    snapshot = _snapshot(cfg, epoch, model, optimizer, scheduler, loader, history, splits)
+    else:
+        reference = evaluate(model, splits.X_train, splits.y_train)[0]  # untrained cost
+
+    def take_snapshot():
+        snap = _snapshot(cfg, epoch, model, optimizer, scheduler, loader, history, splits)
+        snap["reference_loss"] = reference
+        return snap
+
+    snapshot = take_snapshot()
     saved_epoch = epoch if ckpt is not None else None
     status = "finished"
     progress = _Progress(cfg.epochs, epoch, log, cfg.progress)
@@ -292,10 +349,9 @@ def train(cfg: TrainConfig, callback=None, log=print, report=True) -> TrainResul
                    "train_acc": train_acc, "dev_acc": dev_acc, "lr": lr}
             for k in HISTORY_KEYS:
                 history[k].append(row[k])
-            snapshot = _snapshot(cfg, epoch, model, optimizer, scheduler, loader, history,
-                                 splits)
+            snapshot = take_snapshot()
             progress.update(row)
-            if not math.isfinite(cost):
+            if _diverged(cost, reference):
                 status = "diverged"
                 break
             if ckpt_path and cfg.checkpoint_every and epoch % cfg.checkpoint_every == 0:
@@ -323,7 +379,10 @@ def train(cfg: TrainConfig, callback=None, log=print, report=True) -> TrainResul
         progress.close()
 
     if status == "diverged" and log is not None:
-        log(f"diverged at epoch {epoch}: the cost is {history['loss'][-1]} (try a smaller lr)")
+        cost = history["loss"][-1]
+        why = ("not finite" if not math.isfinite(cost) else
+               f"over {DIVERGENCE_FACTOR:g}x the untrained network's {reference:.4g}")
+        log(f"diverged at epoch {epoch}: the cost is {cost:.4g}, {why} (try a smaller lr)")
     if ckpt_path and saved_epoch != snapshot["epoch"]:
         save(snapshot, ckpt_path)
     result = TrainResult(cfg, model, splits, history, epoch, status=status,

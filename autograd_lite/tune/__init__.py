@@ -1,5 +1,5 @@
 """Hyperparameter search: random search on the right scales, coarse to fine, many models in
-parallel ("caviar") and babysitting one ("panda").  See API.md "Hyperparameter search".
+parallel ("caviar") and babysitting one ("panda").  See docs/tune.md.
 
 >>> from autograd_lite import tune
 >>> space = {"lr": tune.LogUniform(1e-4, 1e-1), "beta": tune.OneMinusLogUniform(0.9, 0.999),

@@ -18,6 +18,10 @@ __all__ = ["Callback", "LiveProgress", "wants_epochs"]
 
 
 class Callback:
+    """Hooks a search calls as it runs; subclass it and override the ones you need (each does
+    nothing by default).
+    """
+
     def on_search_start(self, n_trials: int, n_done: int) -> None:
         """Before the first trial: how many trials in all, and how many a resumed log held."""
 

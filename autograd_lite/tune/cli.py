@@ -21,7 +21,8 @@ autograd_lite.tune.cli CONFIG`` runs it on its own.  The config file:
     }
 
 Command-line flags override the file.  Exit status: 0 when at least one trial finished,
-1 when none did, 2 for a bad config.
+1 when none did, 2 for a bad config (a ``ConfigError``, reported by ``autograd_lite.cli.main``
+in one line).
 """
 
 from __future__ import annotations
@@ -42,12 +43,45 @@ CONFIG_KEYS = {
 
 
 class ConfigError(ValueError):
-    pass
+    """A bad tune config or flag: ``autograd-lite tune`` reports it in one line with exit
+    status 2 (``autograd_lite.cli.tune_command`` turns it into the CLI's UsageError; this
+    package imports nothing else of autograd_lite)."""
+
+
+def _positive_int(text):
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value
+
+
+# settings that must be integers >= 1 (from the file or the flags)
+_POSITIVE = ("n_trials", "n_jobs", "rounds", "keep_top")
 
 
 def load_config(path) -> dict:
     """Read a tune config from JSON (``.json``) or TOML (``.toml``) and check its keys."""
     path = os.fspath(path)
+    try:
+        cfg = _read(path)
+    except (OSError, UnicodeDecodeError, RecursionError) as exc:
+        raise ConfigError(f"{path}: cannot read the config ({type(exc).__name__}: {exc})") from None
+    if not isinstance(cfg, dict):
+        raise ConfigError(f"{path}: the config must be a table/object")
+    unknown = set(cfg) - CONFIG_KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(CONFIG_KEYS)}")
+    for key in ("objective", "space"):
+        if key not in cfg:
+            raise ConfigError(f"{path}: missing required key {key!r}")
+    return cfg
+
+
+def _read(path):
     if path.endswith(".toml"):
         try:
             import tomllib
@@ -64,14 +98,6 @@ def load_config(path) -> dict:
                 cfg = json.load(fh)
             except json.JSONDecodeError as exc:
                 raise ConfigError(f"{path}: not valid JSON ({exc})") from None
-    if not isinstance(cfg, dict):
-        raise ConfigError(f"{path}: the config must be a table/object")
-    unknown = set(cfg) - CONFIG_KEYS
-    if unknown:
-        raise ConfigError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(CONFIG_KEYS)}")
-    for key in ("objective", "space"):
-        if key not in cfg:
-            raise ConfigError(f"{path}: missing required key {key!r}")
     return cfg
 
 
@@ -107,13 +133,13 @@ def add_tune_subcommand(subparsers):
         "(keys: objective, space, n_trials, seed, n_jobs, ...; see autograd_lite.tune.cli).",
     )
     p.add_argument("config", help="JSON or TOML file: objective, space, n_trials, seed, n_jobs, ...")
-    p.add_argument("--n-trials", type=int, help="trials (per round with --rounds > 1)")
+    p.add_argument("--n-trials", type=_positive_int, help="trials (per round with --rounds > 1)")
     p.add_argument("--seed", type=int, help="seed: the same seed repeats the search")
-    p.add_argument("--n-jobs", type=int, help="local worker processes (default 1)")
+    p.add_argument("--n-jobs", type=_positive_int, help="local worker processes (default 1)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the trials on a Dask cluster (e.g. tcp://127.0.0.1:8786)")
-    p.add_argument("--rounds", type=int, help="coarse-to-fine rounds (1: plain random search)")
-    p.add_argument("--keep-top", type=int, help="trials kept between coarse-to-fine rounds")
+    p.add_argument("--rounds", type=_positive_int, help="coarse-to-fine rounds (1: plain random search)")
+    p.add_argument("--keep-top", type=_positive_int, help="trials kept between coarse-to-fine rounds")
     p.add_argument("--maximize", action="store_true", default=None,
                    help="higher scores are better (default: lower)")
     p.add_argument("--log", dest="log_path", metavar="PATH",
@@ -130,7 +156,21 @@ def add_tune_subcommand(subparsers):
     return p
 
 
+def _check_settings(cfg):
+    """Refuse, before any trial runs, settings that cannot make a search."""
+    for key in _POSITIVE:
+        value = cfg.get(key, 1)
+        if not isinstance(value, list) and (isinstance(value, bool) or not isinstance(value, int)
+                                            or value < 1):
+            raise ConfigError(f"{key} must be an integer >= 1, got {value!r}")
+    log_path = cfg.get("log_path")
+    if log_path is not None and os.path.isdir(log_path):
+        raise ConfigError(f"log {log_path} is a folder; give a file for the JSON-lines log "
+                          f"(e.g. {os.path.join(log_path, 'tune.jsonl')})")
+
+
 def tune_command(args) -> int:
+    """Run the search; a bad config raises ``ConfigError`` (exit status 2 from cli.main)."""
     from . import MedianStoppingRule, coarse_to_fine, random_search
 
     try:
@@ -140,6 +180,7 @@ def tune_command(args) -> int:
             value = getattr(args, key, None)
             if value is not None:
                 cfg[key] = value
+        _check_settings(cfg)
         if getattr(args, "early_stopping", None):
             cfg["early_stopping"] = True
         objective = load_objective(cfg["objective"], cfg.get("objective_args"))
@@ -157,9 +198,10 @@ def tune_command(args) -> int:
             progress=getattr(args, "progress", True),
             threads_per_trial=cfg.get("threads_per_trial"),
         )
-    except (ConfigError, OSError, TypeError, ValueError) as exc:
-        print(f"autograd-lite tune: {exc}", file=sys.stderr)
-        return 2
+    except (TypeError, ValueError) as exc:  # bad values for MedianStoppingRule and the like
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError(str(exc)) from None
 
     client = None
     if getattr(args, "scheduler", None):
@@ -176,9 +218,8 @@ def tune_command(args) -> int:
                                     margin=float(cfg.get("margin", 0.1)), **common)
         else:
             result = random_search(objective, cfg["space"], n_trials, **common)
-    except (TypeError, ValueError) as exc:
-        print(f"autograd-lite tune: {exc}", file=sys.stderr)
-        return 2
+    except (TypeError, ValueError) as exc:  # the search refused its arguments, before any trial
+        raise ConfigError(str(exc)) from None
     finally:
         if client is not None:
             client.close()
@@ -195,11 +236,17 @@ def tune_command(args) -> int:
 
 
 def main(argv=None) -> int:
+    """``python -m autograd_lite.tune.cli CONFIG ...`` (``autograd-lite tune`` is the same
+    command inside the package's CLI)."""
     parser = argparse.ArgumentParser(prog="autograd-lite")
     sub = parser.add_subparsers(dest="command", required=True)
     add_tune_subcommand(sub)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"autograd-lite tune: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -26,11 +26,16 @@ import traceback as traceback_mod
 from dataclasses import dataclass
 
 from .reporter import Reporter, TrialPruned
-from .result import FAILED, OK, PRUNED, Trial
+from .trial import FAILED, OK, PRUNED, Trial
 from .storage import to_jsonable
 from .thread_limits import limit_threads, set_thread_env, worker_initializer
 
-__all__ = ["TrialTask", "run_trial", "accepts_reporter", "make_runner", "Runner"]
+__all__ = ["TrialTask", "run_trial", "accepts_reporter", "make_runner", "Runner", "WorkerDied"]
+
+
+class WorkerDied(Exception):
+    """A trial's worker process died (the pool broke): which of the trials running then was
+    the cause is not known, so the search reruns each of them alone (see ``_Session``)."""
 
 
 @dataclass
@@ -103,9 +108,11 @@ def run_trial(task: TrialTask) -> Trial:
         status, error = PRUNED, str(exc)
         score = reporter.last_score
         metrics = {str(k): to_jsonable(v) for k, v in reporter.last_metrics.items()}
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # sys.exit() in an objective fails the trial only
         status = FAILED
         error = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, SystemExit):
+            error = f"SystemExit: the objective called sys.exit({exc.code!r})"
         tb = traceback_mod.format_exc()
     seconds = time.perf_counter() - start
     return Trial(
@@ -122,15 +129,16 @@ def run_trial(task: TrialTask) -> Trial:
     )
 
 
-def infrastructure_failure(task: TrialTask, exc: BaseException, seconds=0.0) -> Trial:
+def infrastructure_failure(task: TrialTask, exc: BaseException, seconds=0.0,
+                           status=FAILED) -> Trial:
     """The record of a trial whose worker, not its objective, failed (pool broken, worker
-    killed, objective not picklable...)."""
+    killed, objective not picklable...); ``status`` CRASHED when its worker died."""
     return Trial(
         index=task.index,
         config=dict(task.config),
         seconds=seconds,
         error=f"{type(exc).__name__}: {exc}",
-        status=FAILED,
+        status=status,
         round=task.round,
         traceback="".join(traceback_mod.format_exception(exc)),
     )
@@ -165,11 +173,7 @@ class Runner:
         try:
             return future.result()
         except Exception as exc:  # the worker failed, not the objective
-            self.on_failure(exc)
             return infrastructure_failure(task, exc)
-
-    def on_failure(self, exc):
-        pass
 
     def drain_events(self):
         return []
@@ -209,25 +213,38 @@ class FuturesRunner(Runner):
         self._own = own_pool  # (n_jobs, threads) when we made the pool and may remake it
         self._events = events  # (manager, queue) carrying epoch events from workers
         self.sink = events[1] if events else None
+        self._pool_of = {}  # future -> the pool it was submitted to (our own pools only)
 
     def submit(self, task):
         if self._own is not None:
             # spawned workers inherit the environment at the moment they start (on submit)
             with set_thread_env(task.threads):
-                return self.executor.submit(run_trial, task)
+                future = self.executor.submit(run_trial, task)
+            self._pool_of[future] = self.executor
+            return future
         return self.executor.submit(run_trial, task)
+
+    def result(self, future, task) -> Trial:
+        """The trial; raises ``WorkerDied`` when a worker of our pool died (the pool is
+        replaced once, by the first of its futures to report it)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._pool_of.pop(future, None)
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            if pool is None:
+                return infrastructure_failure(task, exc)
+            if pool is self.executor:
+                self.executor.shutdown(wait=False, cancel_futures=True)
+                self.executor = _process_pool(*self._own)
+            raise WorkerDied(exc) from exc
+        except Exception as exc:  # the worker failed, not the objective
+            return infrastructure_failure(task, exc)
 
     def wait(self, futures, timeout):
         done, _ = cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
         return done
-
-    def on_failure(self, exc):
-        from concurrent.futures.process import BrokenProcessPool
-
-        if self._own is not None and isinstance(exc, BrokenProcessPool):
-            # a worker died (killed, out of memory, segfault): later trials get a fresh pool
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = _process_pool(*self._own)
 
     def drain_events(self):
         if self.sink is None:

@@ -2,57 +2,10 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass, field
+from .storage import TrialLog
+from .trial import CRASHED, FAILED, OK, PRUNED, Trial, sort_key
 
-__all__ = ["Trial", "SearchResult", "OK", "FAILED", "PRUNED"]
-
-OK, FAILED, PRUNED = "ok", "failed", "pruned"
-
-
-@dataclass
-class Trial:
-    """One trial of a search.
-
-    ``status`` is ``"ok"`` (finished, ``score`` set), ``"failed"`` (the objective raised or
-    returned no usable score; ``error`` is ``"TypeName: message"`` and ``traceback`` the text),
-    or ``"pruned"`` (early stopping; ``score`` is the last reported score).  ``history`` holds
-    the ``[epoch, score]`` pairs the trial reported.
-    """
-
-    index: int
-    config: dict
-    score: float | None = None
-    metrics: dict = field(default_factory=dict)
-    seconds: float = 0.0
-    error: str | None = None
-    status: str = OK
-    round: int = 0
-    history: list = field(default_factory=list)
-    traceback: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == OK
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Trial":
-        names = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in d.items() if k in names})
-
-
-def _sort_key(trial: Trial, maximize: bool):
-    """ok trials by score (best first), then pruned by score, then failed; ties by index."""
-    rank = {OK: 0, PRUNED: 1}.get(trial.status, 2)
-    s = trial.score
-    if s is None or (isinstance(s, float) and math.isnan(s)):
-        s = math.inf
-    elif maximize:
-        s = -s
-    return (rank, s, trial.index)
+__all__ = ["Trial", "SearchResult", "OK", "FAILED", "PRUNED", "CRASHED"]
 
 
 class SearchResult:
@@ -76,7 +29,7 @@ class SearchResult:
         ok = [t for t in self.trials if t.ok]
         if not ok:
             return None
-        return min(ok, key=lambda t: _sort_key(t, self.maximize))
+        return min(ok, key=lambda t: sort_key(t, self.maximize))
 
     @property
     def best_config(self) -> dict | None:
@@ -85,11 +38,11 @@ class SearchResult:
 
     def sorted_trials(self) -> list:
         """Trials best first: finished ones by score, then pruned, then failed."""
-        return sorted(self.trials, key=lambda t: _sort_key(t, self.maximize))
+        return sorted(self.trials, key=lambda t: sort_key(t, self.maximize))
 
     @property
     def failed(self) -> list:
-        return [t for t in self.trials if t.status == FAILED]
+        return [t for t in self.trials if t.status in (FAILED, CRASHED)]
 
     @property
     def pruned(self) -> list:
@@ -111,7 +64,6 @@ class SearchResult:
     def from_jsonl(cls, path) -> "SearchResult":
         """Read a search's JSON-lines log (the last record of each trial index wins)."""
         from .spaces import validate_space
-        from .storage import TrialLog
 
         header, trials = TrialLog(path).read()
         space = validate_space(header["space"]) if header and header.get("space") else {}

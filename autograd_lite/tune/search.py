@@ -8,16 +8,19 @@ same trials as a shorter one.
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
 
 from .callbacks import Callback, LiveProgress, wants_epochs
 from .early_stopping import MedianStoppingRule
-from .executors import TrialTask, accepts_reporter, default_threads, make_runner
-from .result import FAILED, OK, SearchResult, _sort_key
+from .executors import (TrialTask, WorkerDied, accepts_reporter, default_threads,
+                        infrastructure_failure, make_runner)
+from .result import SearchResult
 from .spaces import sample_config, shrink_space, space_to_dict, validate_space
 from .storage import TrialLog, canonical_config
+from .trial import CRASHED, FAILED, OK, sort_key
 
 __all__ = ["random_search", "coarse_to_fine"]
 
@@ -36,6 +39,26 @@ def _resolve_seed(seed, header):
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
     return int(seed)
+
+
+def objective_args(objective) -> str:
+    """The arguments bound to an objective (``functools.partial``: the config's
+    ``objective_args``), as canonical text; "{}" for none. A resumed search must have the
+    same ones, since trials are keyed on (index, config) only. The function itself may change
+    (fixing its bug and rerunning failed trials is the point of ``retry_failed``)."""
+    args, kwargs = (), {}
+    while isinstance(objective, functools.partial):
+        args, kwargs = objective.args + args, {**objective.keywords, **kwargs}
+        objective = objective.func
+    return canonical_config({"args": list(args), **kwargs} if args else kwargs)
+
+
+def _rerun_on_resume(trial, retry_failed):
+    """Trials a resumed search runs again: failed ones when asked, and those a dead worker
+    took down beside it in logs written before crashed trials were told apart."""
+    if trial.status in (FAILED, CRASHED) and retry_failed:
+        return True
+    return trial.status == FAILED and (trial.error or "").startswith("BrokenProcessPool")
 
 
 def _configs(space, seed, round_, start, n):
@@ -85,6 +108,15 @@ class _Session:
                     f"{log_path} holds a search with maximize={header['maximize']}; this one has "
                     f"maximize={self.maximize}. Use another log_path (or resume=False)."
                 )
+            # trials are keyed on (index, config); other objective arguments (epochs 3 -> 6)
+            # would make them other trials, so refuse to mix them
+            bound = objective_args(objective)
+            if header is not None and header.get("objective_args", bound) != bound:
+                raise ValueError(
+                    f"{log_path} holds trials run with objective_args {header['objective_args']}"
+                    f"; this search has {bound}. Use another log path, or start the log over "
+                    f"(--fresh, resume=False)."
+                )
         elif self.log is not None and not resume:
             import os
 
@@ -93,11 +125,12 @@ class _Session:
         self.seed = _resolve_seed(seed, header)
         self.done = {}
         for t in previous:  # a later record of the same (index, config) wins
-            if t.status == FAILED and retry_failed:
+            if _rerun_on_resume(t, retry_failed):
                 continue
             self.done[(t.index, canonical_config(t.config))] = t
         if self.log is not None:
             self.log.open({"seed": self.seed, "maximize": self.maximize, "mode": mode,
+                           "objective_args": objective_args(objective),
                            "space": space_to_dict(self.space)})
 
         self.pass_reporter = accepts_reporter(objective)
@@ -135,23 +168,32 @@ class _Session:
                 todo.append(TrialTask(self.objective, index, config, round_, self.threads,
                                       sink=None, pass_reporter=self.pass_reporter))
         todo.reverse()  # pop() from the end gives index order
-        running = {}
+        # When a worker dies, every trial then running fails with it; each of them (a
+        # "suspect") is run again alone, and one that kills its worker alone is CRASHED.
+        running, suspects, alone = {}, [], None
         try:
-            while todo or running:
-                window = self.runner.window
-                while todo and (window is None or len(running) < window):
-                    task = todo.pop()
-                    if self.rule is not None:
-                        task.stopper = self.rule.snapshot(self.maximize)
-                    task.sink = self.runner.sink
-                    self._call("on_trial_start", task.index, task.config)
-                    running[self.runner.submit(task)] = task
+            while todo or suspects or running:
+                if alone is None and suspects and not running:
+                    alone = suspects.pop(0)
+                    self._submit(alone, running)
+                while alone is None and not suspects and todo and (
+                        self.runner.window is None or len(running) < self.runner.window):
+                    self._submit(todo.pop(), running)
                 done = self.runner.wait(set(running), timeout=0.1)
                 for event in self.runner.drain_events():
                     self._dispatch_event(event)
                 for fut in sorted(done, key=lambda f: running[f].index):
                     task = running.pop(fut)
-                    trial = self.runner.result(fut, task)
+                    try:
+                        trial = self.runner.result(fut, task)
+                    except WorkerDied as exc:
+                        if task is not alone:
+                            suspects.append(task)
+                            continue
+                        trial = infrastructure_failure(task, exc.__cause__ or exc,
+                                                       status=CRASHED)
+                    if task is alone:
+                        alone = None
                     trial.config = dict(task.config)
                     trials[trial.index] = trial
                     if self.rule is not None:
@@ -166,6 +208,13 @@ class _Session:
         for event in self.runner.drain_events():
             self._dispatch_event(event)
         return [trials[i] for i in sorted(trials)]
+
+    def _submit(self, task, running):
+        if self.rule is not None:
+            task.stopper = self.rule.snapshot(self.maximize)
+        task.sink = self.runner.sink
+        self._call("on_trial_start", task.index, task.config)
+        running[self.runner.submit(task)] = task
 
     def close(self, cancel=False):
         if getattr(self, "_closed", False):
@@ -262,7 +311,7 @@ def coarse_to_fine(objective, space, rounds, n_trials, keep_top, seed=None, exec
         for r, n in enumerate(counts):
             if r > 0:
                 finished = sorted((t for t in all_trials if t.status == OK),
-                                  key=lambda t: _sort_key(t, session.maximize))
+                                  key=lambda t: sort_key(t, session.maximize))
                 top = finished[:keep_top]
                 current = shrink_space(current, [t.config for t in top], margin)
             spaces.append(current)

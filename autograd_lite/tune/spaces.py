@@ -1,6 +1,6 @@
 """Search spaces: what to sample for each hyperparameter, and on which scale.
 
-The course's advice ("Hyperparameter tuning" in reference/course-notes.md): sample at random,
+The course's advice (docs/course.md, "Hyperparameter tuning"): sample at random,
 not on a grid, and on the scale where the hyperparameter acts.  The learning rate acts on a log
 scale (r ~ U[a, b], alpha = 10^r), an averaging beta acts through 1 - beta (1 - beta = 10^r,
 beta = 1 - 10^r), unit and layer counts act linearly.

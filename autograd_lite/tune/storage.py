@@ -3,7 +3,8 @@
 The first line is a header (``"kind": "header"``: seed, direction, space); every other line is
 a trial (``"kind": "trial"``, the fields of ``Trial``).  Each line is flushed and fsynced when
 written, so an interrupted search loses at most the trials that were running.  A line cut
-short by a crash is skipped with a warning when the file is read back.
+short by a crash is skipped with a warning when the file is read back, and a cut-short last
+line is cut off the file when the search resumes (``open``), so it does not stay forever.
 
 Resuming: trials are matched by (index, config); ``canonical_config`` gives the text both
 sides are compared on, so floats that went through JSON compare exactly.
@@ -15,7 +16,7 @@ import json
 import os
 import warnings
 
-from .result import Trial
+from .trial import Trial
 
 __all__ = ["TrialLog", "canonical_config", "to_jsonable"]
 
@@ -90,16 +91,40 @@ class TrialLog:
         if d:
             os.makedirs(d, exist_ok=True)
         new = not os.path.exists(self.path) or os.path.getsize(self.path) == 0
-        if not new:
-            with open(self.path, "rb") as fh:  # a line cut short must not swallow the next one
-                fh.seek(-1, os.SEEK_END)
-                needs_newline = fh.read(1) != b"\n"
+        needs_newline = False if new else self._repair_last_line()
         self._fh = open(self.path, "a", encoding="utf-8")
         if new:
             self._write({"kind": "header", "version": FORMAT_VERSION, **header})
         elif needs_newline:
             self._fh.write("\n")
         return self
+
+    def _repair_last_line(self) -> bool:
+        """Cut off a last line that is not complete JSON (a write cut short by a crash);
+        True when the last line is complete but lacks its newline."""
+        with open(self.path, "rb+") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            start = max(0, size - 65536)
+            while True:  # find the start of the last line
+                fh.seek(start)
+                tail = fh.read(size - start)
+                cut = tail.rfind(b"\n")
+                if cut >= 0 or start == 0:
+                    break
+                start = max(0, start - 65536)
+            last_start = start + cut + 1
+            last = tail[cut + 1:]
+            if not last:
+                return False
+            try:
+                json.loads(last)
+                return True
+            except ValueError:  # JSONDecodeError, or bytes that are not UTF-8
+                warnings.warn(f"{self.path}: cutting off an incomplete last line "
+                              f"({len(last)} bytes, left by an interrupted search)",
+                              RuntimeWarning, stacklevel=3)
+                fh.truncate(last_start)
+                return False
 
     def append(self, trial: Trial):
         self._write({"kind": "trial", **trial.to_dict()})

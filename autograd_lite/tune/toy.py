@@ -10,7 +10,8 @@ import math
 import os
 import time
 
-__all__ = ["log_lr_bowl", "flaky", "learning_curve", "slow_bowl", "thread_env_probe", "crash_when"]
+__all__ = ["log_lr_bowl", "flaky", "learning_curve", "slow_bowl", "thread_env_probe", "crash_when",
+           "exit_when", "scaled"]
 
 
 def log_lr_bowl(config):
@@ -66,3 +67,18 @@ def crash_when(config):
     if config.get("crash"):
         os._exit(13)
     return float(config.get("x", 0.0))
+
+
+def exit_when(config):
+    """Calls ``sys.exit(3)`` when ``config["exit"]``: an objective (or a library it calls)
+    that ends the process the polite way."""
+    import sys
+
+    if config.get("exit"):
+        sys.exit(3)
+    return float(config.get("x", 0.0))
+
+
+def scaled(config, epochs=1):
+    """``config["x"] * epochs``: an objective with an argument (the config's objective_args)."""
+    return float(config["x"]) * epochs

@@ -64,7 +64,10 @@ def test_backward(shape, dtype, nthreads):
 def test_backward_matches_finite_differences():
     x = randn((6, 4), np.float64)
     gamma, beta, g = randn(4, np.float64, 1), randn(4, np.float64, 2), randn((6, 4), np.float64, 3)
-    loss = lambda x_: float((K.batchnorm_forward_train(x_, gamma, beta)[0] * g).sum())
+
+    def loss(x_):
+        return float((K.batchnorm_forward_train(x_, gamma, beta)[0] * g).sum())
+
     _, mean, invstd = K.batchnorm_forward_train(x, gamma, beta)
     dx, _, _ = K.batchnorm_backward(g, x, mean, invstd, gamma)
     h = 1e-6

@@ -18,12 +18,12 @@ def test_names_unique_prefixed_and_registered():
 
 def test_a_wrong_backward_fails_the_gradcheck_check():
     """A Linear whose weight gradient is off by 1%."""
-    from autograd_lite.ops import nn_functions
+    from autograd_lite.ops import nn_ops
 
-    class BadLinear(nn_functions.Linear):
+    class BadLinear(nn_ops.Linear):
         @staticmethod
         def backward(ctx, g):
-            gx, gw, gb = nn_functions.Linear.backward(ctx, g)
+            gx, gw, gb = nn_ops.Linear.backward(ctx, g)
             return gx, gw * 1.01, gb
 
     info = NN_OPS[0]

@@ -9,8 +9,8 @@ import numpy as np
 
 from .. import kernels
 from ..autograd.function import NumpyFunction
-
-_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+from ..dtypes import kernel_dtype
+from ..tensor import _wrap
 
 
 def _param_shape(ndim):
@@ -67,15 +67,24 @@ class Linear(NumpyFunction):
                 gb = g2.sum(axis=0)
         return gx, gw, gb
 
+    @staticmethod
+    def vjp(ctx, g):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        gx = g @ weight if need_x else None
+        g2 = g.reshape(-1, weight.shape[0])
+        gw = g2.T @ x.reshape(-1, weight.shape[1]) if need_w else None
+        gb = g2.sum(0) if need_b else None
+        return gx, gw, gb
+
 
 #: output elements (batch × out_features) below which Linear skips the kernel wrappers
 SMALL_LINEAR = 16384
 
 
 def _fused_linear_ok(x, weight, bias):
-    # dtype.char, not ``dtype in (float32, float64)``: dtype equality costs ~0.4 µs a test
     c = x.dtype.char
-    return (x.ndim == 2 and (c == "f" or c == "d") and weight.dtype.char == c
+    return (x.ndim == 2 and kernel_dtype(x.dtype) and weight.dtype.char == c
             and weight.ndim == 2 and (bias is None or bias.dtype.char == c))
 
 
@@ -89,7 +98,7 @@ class BatchNormTrain(NumpyFunction):
 
     @staticmethod
     def forward(ctx, x, weight, bias, eps, stats):
-        if x.ndim == 2 and x.dtype in _KERNEL_DTYPES:
+        if x.ndim == 2 and kernel_dtype(x.dtype):
             return BatchNormTrain._forward_kernel(ctx, x, weight, bias, eps, stats)
         ctx.kernel = False
         axes = _stat_axes(x.ndim)
@@ -108,8 +117,8 @@ class BatchNormTrain(NumpyFunction):
             stats["mean"] = mean.reshape(-1)
             stats["var"] = var.reshape(-1)
             stats["n"] = x.size // x.shape[1]
-        ctx.save_for_backward(xhat, invstd, weight)
-        ctx.axes = axes
+        ctx.save_for_backward(x, xhat, invstd, weight)
+        ctx.axes, ctx.eps = axes, eps
         return out.astype(x.dtype, copy=False)
 
     @staticmethod
@@ -127,6 +136,7 @@ class BatchNormTrain(NumpyFunction):
             stats["n"] = x.shape[0]
         ctx.save_for_backward(x, mean, invstd, gamma)
         ctx.kernel = True
+        ctx.axes, ctx.eps = (0,), eps
         return out
 
     @staticmethod
@@ -137,19 +147,35 @@ class BatchNormTrain(NumpyFunction):
             need_x, need_w, need_b = ctx.needs_input_grad[:3]
             return (dx if need_x else None, dgamma if need_w else None,
                     dbeta if need_b else None, None, None)
-        xhat, invstd, weight = ctx.saved_tensors
+        _, xhat, invstd, weight = ctx.saved_tensors
+        return _batchnorm_train_grads(ctx, g, xhat, invstd, weight, keepdims=True)
+
+    @staticmethod
+    def vjp(ctx, g):
+        """The numpy formula of ``backward`` on Tensors, with the batch statistics recomputed
+        from x by recorded ops (they depend on x, so a second derivative must see them)."""
+        x, *_, weight = ctx.saved_tensors
         axes = ctx.axes
-        need_x, need_w, need_b = ctx.needs_input_grad[:3]
-        gx = gw = gb = None
-        if need_x:
-            gy = g if weight is None else g * weight.reshape(_param_shape(g.ndim))
-            gx = invstd * (gy - gy.mean(axis=axes, keepdims=True)
-                           - xhat * (gy * xhat).mean(axis=axes, keepdims=True))
-        if need_w:
-            gw = (g * xhat).sum(axis=axes)
-        if need_b:
-            gb = g.sum(axis=axes)
-        return gx, gw, gb, None, None
+        centred = x - x.mean(axes, keepdim=True)
+        invstd = ((centred * centred).mean(axes, keepdim=True) + ctx.eps) ** -0.5
+        return _batchnorm_train_grads(ctx, g, centred * invstd, invstd, weight, keepdim=True)
+
+
+def _batchnorm_train_grads(ctx, g, xhat, invstd, weight, **keep):
+    """(dx, dγ, dβ) of batch norm in training: dx = invstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with
+    ĝ = g·γ (Ioffe & Szegedy 2015, eq. after Algorithm 1). One formula for arrays
+    (``keepdims=True``) and Tensors (``keepdim=True``): the keyword is the only difference."""
+    axes = ctx.axes
+    need_x, need_w, need_b = ctx.needs_input_grad[:3]
+    gx = gw = gb = None
+    if need_x:
+        gy = g if weight is None else g * weight.reshape(_param_shape(g.ndim))
+        gx = invstd * (gy - gy.mean(axes, **keep) - xhat * (gy * xhat).mean(axes, **keep))
+    if need_w:
+        gw = (g * xhat).sum(axes)
+    if need_b:
+        gb = g.sum(axes)
+    return gx, gw, gb, None, None
 
 
 class BatchNormEval(NumpyFunction):
@@ -165,24 +191,30 @@ class BatchNormEval(NumpyFunction):
         out = centred * scale.reshape(pshape)
         if bias is not None:
             out = out + bias.reshape(pshape)
-        ctx.save_for_backward(centred, invstd, weight)
+        ctx.save_for_backward(x, mean, var, weight)
+        ctx.eps = eps
         return out.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
-        centred, invstd, weight = ctx.saved_tensors
+        """One formula for arrays and (as ``vjp``) Tensors: only operators and reshape/sum."""
+        x, mean, var, weight = ctx.saved_tensors
         need_x, need_mean, need_var, need_w, need_b = ctx.needs_input_grad[:5]
         axes = _stat_axes(g.ndim)
         pshape = _param_shape(g.ndim)
+        invstd = (var + ctx.eps) ** -0.5
+        centred = x - mean.reshape(pshape)
         scale = invstd if weight is None else invstd * weight
         gx = g * scale.reshape(pshape) if need_x else None
-        gmean = -(g.sum(axis=axes) * scale) if need_mean else None
+        gmean = -((g.sum(axes)) * scale) if need_mean else None
         gvar = None
         if need_var:
-            gvar = (g * centred).sum(axis=axes) * (-0.5) * scale * invstd * invstd
-        gw = (g * centred).sum(axis=axes) * invstd if need_w else None
-        gb = g.sum(axis=axes) if need_b else None
+            gvar = (g * centred).sum(axes) * (-0.5) * scale * invstd * invstd
+        gw = (g * centred).sum(axes) * invstd if need_w else None
+        gb = g.sum(axes) if need_b else None
         return gx, gmean, gvar, gw, gb, None
+
+    vjp = backward
 
 
 # ---- dropout ------------------------------------------------------------------------------
@@ -195,7 +227,7 @@ def dropout_mask(shape, dtype, p, seed):
     keep = 1.0 - p
     if keep <= 0.0:
         return np.zeros(shape, dtype=dtype)
-    if dtype in _KERNEL_DTYPES:
+    if kernel_dtype(dtype):
         return kernels.dropout_mask(shape, p, seed, dtype)
     draw_dtype = np.float32 if dtype == np.float32 else np.float64
     u = np.random.default_rng(seed).random(shape, dtype=draw_dtype)
@@ -211,7 +243,7 @@ class Dropout(NumpyFunction):
     @staticmethod
     def forward(ctx, x, p, seed):
         ctx.p, ctx.seed = p, seed
-        ctx.kernel = p < 1.0 and x.dtype in _KERNEL_DTYPES
+        ctx.kernel = p < 1.0 and kernel_dtype(x.dtype)
         if ctx.kernel:
             return kernels.dropout(x, p, seed)
         mask = dropout_mask(x.shape, x.dtype, p, seed)
@@ -221,11 +253,21 @@ class Dropout(NumpyFunction):
     @staticmethod
     def backward(ctx, g):
         if ctx.kernel:
-            if g.dtype not in _KERNEL_DTYPES:
+            if not kernel_dtype(g.dtype):
                 g = g.astype(np.float64)
             return kernels.dropout_backward(g, ctx.p, ctx.seed), None, None
         mask, = ctx.saved_tensors
         return g * mask, None, None
+
+    @staticmethod
+    def vjp(ctx, g):
+        """g times the same mask, as a constant (regenerated from the seed on the kernel path)."""
+        if ctx.kernel:
+            mask = dropout_mask(g.shape, g.dtype, ctx.p, ctx.seed)
+        else:
+            mask, = ctx.saved_tensors
+            mask = mask.data
+        return g * _wrap(mask), None, None
 
 
 # ---- cross-entropy ------------------------------------------------------------------------
@@ -271,9 +313,11 @@ class CrossEntropy(NumpyFunction):
     @staticmethod
     def forward(ctx, logits, target, weight, ignore_index, reduction, label_smoothing):
         ctx.kernel = False
+        ctx.ignore_index, ctx.reduction, ctx.weight = ignore_index, reduction, weight
+        ctx.smoothing = float(label_smoothing)
         if (weight is None and not label_smoothing and target.dtype.kind in "iu"
-                and target.ndim == 1 and logits.ndim == 2 and logits.dtype.char in "fd"
-                and logits.size):
+                and target.ndim == 1 and logits.ndim == 2 and kernel_dtype(logits.dtype)
+                and logits.size and not _ignores_a_label(target, ignore_index, logits.shape[1])):
             # the common case (class labels, no weights, no smoothing): the fused Numba
             # softmax + cross-entropy, one pass, no (N, C) coefficient matrix. A label out of
             # range (or equal to ignore_index) makes the kernel refuse: the general path below
@@ -284,19 +328,15 @@ class CrossEntropy(NumpyFunction):
                 pass
             else:
                 ctx.kernel = True
-                ctx.save_for_backward(probs)
+                ctx.save_for_backward(probs, logits, target)
                 ctx.labels = target
-                ctx.reduction = reduction
                 return loss
         logp = _log_softmax_rows(logits)
         a, denominator = cross_entropy_coefficients(target, logits.shape[1], logits.dtype,
                                                     weight, ignore_index, label_smoothing)
         per_sample = -(a * logp).sum(axis=1)
-        ctx.save_for_backward(logp, a)
-        ctx.reduction = reduction
+        ctx.save_for_backward(logp, a, logits, target)
         ctx.denominator = denominator
-        ctx.smoothing = float(label_smoothing)
-        ctx.weight = weight
         if reduction == "none":
             return per_sample
         total = per_sample.sum()
@@ -308,28 +348,61 @@ class CrossEntropy(NumpyFunction):
     @staticmethod
     def backward(ctx, g):
         if ctx.kernel:
-            probs, = ctx.saved_tensors
+            probs, _, _ = ctx.saved_tensors
             glogits = None
             if ctx.needs_input_grad[0]:
                 glogits = kernels.softmax_cross_entropy_backward(
                     probs, ctx.labels, g.astype(probs.dtype, copy=False), ctx.reduction)
             return glogits, None, None, None, None, None
-        logp, a = ctx.saved_tensors
-        if ctx.reduction == "none":
-            coeff = g[:, None]
-        elif ctx.reduction == "sum":
-            coeff = g
-        else:
-            coeff = g / ctx.denominator
-        need_logits, need_target = ctx.needs_input_grad[:2]
-        glogits = gtarget = None
-        if need_logits:
-            glogits = coeff * (np.exp(logp) * a.sum(axis=1, keepdims=True) - a)
-        if need_target:
-            gtarget = -(1.0 - ctx.smoothing) * coeff * logp
+        logp, a, _, _ = ctx.saved_tensors
+        return _cross_entropy_grads(ctx, g, logp, np.exp(logp), a, ctx.denominator)
+
+    @staticmethod
+    def vjp(ctx, g):
+        """``backward``'s formula on Tensors: log-softmax recomputed from the logits by a
+        recorded op, and the coefficients A recomputed from a probability target when it is a
+        tensor (for class labels A is a constant)."""
+        *_, logits, target = ctx.saved_tensors
+        logp = logits.log_softmax(1)
+        if target.dtype.kind == "f":
+            a = (1.0 - ctx.smoothing) * target + ctx.smoothing / logits.shape[1]
             if ctx.weight is not None:
-                gtarget = gtarget * ctx.weight
-        return glogits, gtarget, None, None, None, None
+                a = a * _wrap(ctx.weight)
+            denominator = float(target.shape[0])
+        else:
+            a, denominator = cross_entropy_coefficients(
+                target.data, logits.shape[1], logits.dtype, ctx.weight, ctx.ignore_index,
+                ctx.smoothing)
+            a = _wrap(a)
+        return _cross_entropy_grads(ctx, g, logp, logp.exp(), a, denominator)
+
+
+def _ignores_a_label(target, ignore_index, n_classes):
+    """True when ignore_index is a real class that occurs in target (the fused kernel knows
+    nothing of ignore_index; it only refuses labels outside 0 .. C−1)."""
+    return 0 <= ignore_index < n_classes and bool((target == ignore_index).any())
+
+
+def _cross_entropy_grads(ctx, g, logp, probs, a, denominator):
+    """∂/∂z = coeff·(p·ΣA − A), ∂/∂t = −(1−ε)·coeff·log p (·w); coeff is g spread per row by
+    the reduction. One formula for arrays and Tensors."""
+    if ctx.reduction == "none":
+        coeff = g.reshape(-1, 1)
+    elif ctx.reduction == "sum":
+        coeff = g
+    else:
+        coeff = g / denominator
+    need_logits, need_target = ctx.needs_input_grad[:2]
+    glogits = gtarget = None
+    if need_logits:
+        glogits = coeff * (probs * a.sum(1, keepdims=True) - a) if isinstance(a, np.ndarray) \
+            else coeff * (probs * a.sum(1, keepdim=True) - a)
+    if need_target:
+        gtarget = -(1.0 - ctx.smoothing) * coeff * logp
+        if ctx.weight is not None:
+            gtarget = gtarget * (ctx.weight if isinstance(gtarget, np.ndarray)
+                                 else _wrap(ctx.weight))
+    return glogits, gtarget, None, None, None, None
 
 
 # ---- binary cross-entropy -------------------------------------------------------------------
@@ -366,6 +439,18 @@ class BinaryCrossEntropy(NumpyFunction):
             gy = g * (log_q - log_p)
         return gp, gy, None
 
+    @staticmethod
+    def vjp(ctx, g):
+        p, y, _, _ = ctx.saved_tensors
+        if ctx.reduction == "mean":
+            g = g / p.numel()
+        gp = gy = None
+        if ctx.needs_input_grad[0]:
+            gp = g * (p - y) / (p * (1.0 - p)).clamp(min=1e-12)
+        if ctx.needs_input_grad[1]:
+            gy = g * ((1.0 - p).log().clamp(min=-100.0) - p.log().clamp(min=-100.0))
+        return gp, gy, None
+
 
 def _softplus_neg(x):
     """log(1 + e^(−x)), stable for any x."""
@@ -396,6 +481,22 @@ class BinaryCrossEntropyWithLogits(NumpyFunction):
         if need_x:
             lw = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
             gx = g * ((1.0 - y) - lw * _sigmoid(-x))
+        if need_y:
+            gy = g * (-x if pos_weight is None else -x + (pos_weight - 1.0) * sp)
+        if need_pw:
+            gpw = g * y * sp
+        return gx, gy, gpw
+
+    @staticmethod
+    def vjp(ctx, g):
+        """``backward``'s formula with log(1 + e^(−x)) and σ(−x) as recorded ops."""
+        x, y, _, pos_weight = ctx.saved_tensors
+        need_x, need_y, need_pw = ctx.needs_input_grad
+        sp = (-x).relu() + ((-x.abs()).exp() + 1.0).log()
+        gx = gy = gpw = None
+        if need_x:
+            lw = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
+            gx = g * ((1.0 - y) - lw * (-x).sigmoid())
         if need_y:
             gy = g * (-x if pos_weight is None else -x + (pos_weight - 1.0) * sp)
         if need_pw:

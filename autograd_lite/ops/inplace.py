@@ -1,0 +1,123 @@
+"""In-place ops (``add_``, ``x[i] = v``, ...): not recorded, refused on a tensor that requires
+grad while gradients are recorded, and each bumps the tensor's version counter so that a
+backward which saved the old values raises instead of returning a wrong gradient."""
+import numpy as np
+
+from .. import grad_mode
+from .comparison import _data
+from .indexing import _prepare_index
+
+
+def _check_inplace(t, op):
+    if t.requires_grad and grad_mode.is_grad_enabled():
+        kind = "a leaf tensor" if t._node is None else "a tensor"
+        raise RuntimeError(
+            f"{op}: in-place change of {kind} that requires grad while gradients are recorded. "
+            f"Use the out-of-place form (x = x + y), or wrap parameter updates in al.no_grad().")
+
+
+def _inplace(t, op, fn):
+    _check_inplace(t, op)
+    fn(t.data)
+    t._version[0] += 1
+    return t
+
+
+def add_(t, other):
+    """``t += other``, in place; returns ``t``.
+
+    Not recorded. Raises a ``RuntimeError`` on a tensor that requires grad while gradients
+    are recorded (use ``al.no_grad()``); bumps ``t``'s version, so that a backward which saved
+    the old values raises instead of using them.
+
+    Args:
+        t (Tensor): the tensor to change.
+        other (Tensor or number): the other operand, broadcast to ``t``'s shape.
+    """
+    return _inplace(t, "add_", lambda d: np.add(d, _data(other), out=d, casting="unsafe"))
+
+
+def sub_(t, other):
+    """``t -= other``, in place; returns ``t``.
+
+    Not recorded. Raises a ``RuntimeError`` on a tensor that requires grad while gradients
+    are recorded (use ``al.no_grad()``); bumps ``t``'s version, so that a backward which saved
+    the old values raises instead of using them.
+
+    Args:
+        t (Tensor): the tensor to change.
+        other (Tensor or number): the other operand, broadcast to ``t``'s shape.
+    """
+    return _inplace(t, "sub_", lambda d: np.subtract(d, _data(other), out=d, casting="unsafe"))
+
+
+def mul_(t, other):
+    """``t *= other``, in place; returns ``t``.
+
+    Not recorded. Raises a ``RuntimeError`` on a tensor that requires grad while gradients
+    are recorded (use ``al.no_grad()``); bumps ``t``'s version, so that a backward which saved
+    the old values raises instead of using them.
+
+    Args:
+        t (Tensor): the tensor to change.
+        other (Tensor or number): the other operand, broadcast to ``t``'s shape.
+    """
+    return _inplace(t, "mul_", lambda d: np.multiply(d, _data(other), out=d, casting="unsafe"))
+
+
+def div_(t, other):
+    """``t /= other``, in place; returns ``t``.
+
+    Not recorded. Raises a ``RuntimeError`` on a tensor that requires grad while gradients
+    are recorded (use ``al.no_grad()``); bumps ``t``'s version, so that a backward which saved
+    the old values raises instead of using them.
+
+    Args:
+        t (Tensor): the tensor to change.
+        other (Tensor or number): the other operand, broadcast to ``t``'s shape.
+    """
+    return _inplace(t, "div_", lambda d: np.divide(d, _data(other), out=d, casting="unsafe"))
+
+
+def fill_(t, value):
+    """Sets every element of ``t`` to ``value``, in place; returns ``t``.
+
+    Not recorded. Raises a ``RuntimeError`` on a tensor that requires grad while gradients
+    are recorded (use ``al.no_grad()``); bumps ``t``'s version, so that a backward which saved
+    the old values raises instead of using them.
+
+    Args:
+        t (Tensor): the tensor to change.
+        value (Tensor or number): the other operand, broadcast to ``t``'s shape.
+    """
+    return _inplace(t, "fill_", lambda d: d.fill(_data(value)))
+
+
+def copy_(t, source):
+    """Copies ``source`` into ``t``, in place; returns ``t``.
+
+    Not recorded. Raises a ``RuntimeError`` on a tensor that requires grad while gradients
+    are recorded (use ``al.no_grad()``); bumps ``t``'s version, so that a backward which saved
+    the old values raises instead of using them.
+
+    Args:
+        t (Tensor): the tensor to change.
+        source (Tensor or number): the other operand, broadcast to ``t``'s shape.
+    """
+    return _inplace(t, "copy_", lambda d: np.copyto(d, _data(source), casting="unsafe"))
+
+
+def setitem_(t, index, value):
+    """``t[index] = value`` (what ``Tensor.__setitem__`` calls), in place.
+
+    Not recorded. Raises a ``RuntimeError`` on a tensor that requires grad while gradients
+    are recorded (use ``al.no_grad()``); bumps ``t``'s version, so that a backward which saved
+    the old values raises instead of using them.
+
+    Args:
+        t (Tensor): the tensor to change.
+        index: as for ``getitem``.
+        value (Tensor or number): broadcast to the indexed shape.
+    """
+    index = _prepare_index(index)
+    _inplace(t, "__setitem__", lambda d: d.__setitem__(index, _data(value)))
