@@ -8,13 +8,14 @@ numpy reference.
 and bounds the OpenMP spin before any kernel is compiled (see its docstring). Modules:
 fastmath (vectorising exp/expm1/tanh), activations (forward/backward, bias + activation),
 softmax (softmax, log-softmax, fused cross-entropy), reductions, batchnorm, dropout,
-optim_updates (SGD, RMSprop, Adam/AdamW), linear (BLAS GEMM + Numba epilogue), threads,
+optim_updates (SGD, RMSprop, Adam/AdamW), linear (BLAS GEMM + Numba epilogue), threads (thread
+counts, size thresholds, and ``matmul``: every GEMM, with the BLAS's threads chosen by size),
 conv (conv2d and its gradients, conv_transpose2d; im2col + BLAS), pooling (max/avg/adaptive avg),
 layernorm.
 """
 from . import _numba_setup  # noqa: F401  (must run before numba compiles anything)
 from .broadcast import sum_to_shape
-from .threads import get_num_threads, set_num_threads
+from .threads import get_num_threads, matmul, set_num_threads
 from .activations import (
     relu, relu_backward, leaky_relu, leaky_relu_backward, sigmoid, sigmoid_backward,
     tanh, tanh_backward, exp, exp_backward, log, log_backward,
@@ -40,7 +41,7 @@ from .pooling import (
 from .layernorm import layernorm_forward, layernorm_backward
 
 __all__ = [
-    "sum_to_shape", "get_num_threads", "set_num_threads",
+    "sum_to_shape", "get_num_threads", "set_num_threads", "matmul",
     "relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
     "tanh", "tanh_backward", "exp", "exp_backward", "log", "log_backward",
     "bias_activation", "bias_activation_backward",

@@ -1,7 +1,8 @@
 """Linear layer: the BLAS that numpy links does the GEMM, Numba fuses what surrounds it.
 
 forward:  y = act(x @ w.T + b)        x (N, in), w (out, in) as PyTorch stores it, b (out,)
-          ``np.matmul(x, w.T, out=y)`` (a transposed view: OpenBLAS runs it at full speed),
+          ``matmul(x, w.T, out=y)`` (np.matmul with the BLAS threads chosen by size,
+          threads.py; a transposed view: OpenBLAS runs it at full speed),
           then the bias + activation epilogue in place on ``y`` in one pass (activations.py),
           always serial: right after a GEMM OpenBLAS's workers still spin on the other core
           (OpenBLAS's own busy-wait, which GOMP_SPINCOUNT does not bound), and a 2-thread
@@ -17,6 +18,7 @@ import numpy as np
 from ._checks import matrix, out_array, vector_for
 from .activations import _act_code, bias_activation, bias_activation_backward
 from .reductions import column_sum
+from .threads import matmul
 
 
 def linear_forward(x, w, b=None, activation=None, slope=0.01, out=None):
@@ -31,7 +33,7 @@ def linear_forward(x, w, b=None, activation=None, slope=0.01, out=None):
     if w.dtype != x.dtype:
         raise ValueError(f"{fn}: w has dtype {w.dtype} but x has dtype {x.dtype}")
     out = out_array(out, (x.shape[0], w.shape[0]), x.dtype, fn)
-    np.matmul(x, w.T, out=out)
+    matmul(x, w.T, out)
     if b is None and activation in (None, "identity"):
         return out
     if b is None:
@@ -63,8 +65,8 @@ def linear_backward(grad, x, w, y=None, activation=None, slope=0.01, need_dx=Tru
         if y is None:
             raise ValueError(f"{fn}: y (the forward output) is needed for activation {activation!r}")
         dz, db = bias_activation_backward(grad, y, activation, slope)
-    dw = np.matmul(dz.T, x)
-    dx = np.matmul(dz, w) if need_dx else None
+    dw = matmul(dz.T, x)
+    dx = matmul(dz, w) if need_dx else None
     return dx, dw, db
 
 

@@ -37,7 +37,7 @@ from ..tensor import Tensor, _wrap
 from . import anomaly
 
 _next_seq = itertools.count().__next__
-_grad_enabled = grad_mode._enabled  # the one-element list grad_mode changes in place
+_grad_enabled = grad_mode._enabled.get  # this thread's grad mode (a ContextVar's getter)
 
 #: ``Context._tensor_io`` while the engine runs a ``vjp`` under ``create_graph``: saved_tensors
 #: then returns Tensors connected to the graph (see ``Context._connected``)
@@ -168,7 +168,7 @@ class Function:
         # are unpacked by hand, more by one loop; an unrecorded op (no_grad, or no input
         # requiring grad) skips all tape bookkeeping
         n = len(args)
-        if not _grad_enabled[0]:
+        if not _grad_enabled():
             # no_grad (gradcheck's objective, evaluation): nothing is recorded
             return _apply_unrecorded(cls, args, None)
 

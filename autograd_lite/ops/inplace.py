@@ -9,7 +9,7 @@ from .indexing import _prepare_index, is_basic, torch_order
 
 
 def _check_inplace(t, op):
-    if t.requires_grad and grad_mode._enabled[0]:
+    if t.requires_grad and grad_mode.is_grad_enabled():
         kind = "a leaf tensor" if t._node is None else "a tensor"
         raise RuntimeError(
             f"{op}: in-place change of {kind} that requires grad while gradients are recorded. "

@@ -1,6 +1,7 @@
 """Matrix products."""
 import numpy as np
 
+from .. import kernels
 from ..autograd.function import NumpyFunction
 from ..errors import OpError
 from ..tensor import Tensor
@@ -14,7 +15,7 @@ class MatMul(NumpyFunction):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         try:
-            return np.matmul(a, b)
+            return kernels.matmul(a, b)
         except ValueError:  # checked only on failure: numpy's own message names no shapes
             _check_shapes(a, b)
             raise
@@ -29,8 +30,8 @@ class MatMul(NumpyFunction):
             g = np.expand_dims(g, -1)
         if a.ndim == 1:
             g = np.expand_dims(g, -2)
-        ga = np.matmul(g, np.swapaxes(b2, -1, -2)) if need_a else None
-        gb = np.matmul(np.swapaxes(a2, -1, -2), g) if need_b else None
+        ga = kernels.matmul(g, np.swapaxes(b2, -1, -2)) if need_a else None
+        gb = kernels.matmul(np.swapaxes(a2, -1, -2), g) if need_b else None
         if ga is not None and a.ndim == 1:
             ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:])
         if gb is not None and b.ndim == 1:

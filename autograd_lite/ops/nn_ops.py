@@ -36,12 +36,12 @@ class Linear(NumpyFunction):
         ctx.has_bias = bias is not None
         if _fused_linear_ok(x, weight, bias):
             if x.shape[0] * weight.shape[0] < SMALL_LINEAR:
-                out = np.matmul(x, weight.T)
+                out = kernels.matmul(x, weight.T)
                 if bias is not None:
                     out += bias
                 return out
             return kernels.linear_forward(x, weight, bias)
-        out = x @ weight.T
+        out = kernels.matmul(x, weight.T)
         if bias is not None:
             out = out + bias
         return out
@@ -52,17 +52,17 @@ class Linear(NumpyFunction):
         need_x, need_w, need_b = ctx.needs_input_grad
         if _fused_linear_ok(x, weight, None) and g.dtype == x.dtype:
             if g.size < SMALL_LINEAR:
-                return (np.matmul(g, weight) if need_x else None,
-                        np.matmul(g.T, x) if need_w else None,
+                return (kernels.matmul(g, weight) if need_x else None,
+                        kernels.matmul(g.T, x) if need_w else None,
                         g.sum(axis=0) if need_b else None)
             gx, gw, gb = kernels.linear_backward(g, x, weight, need_dx=need_x)
             return gx, (gw if need_w else None), (gb if need_b else None)
-        gx = g @ weight if need_x else None
+        gx = kernels.matmul(g, weight) if need_x else None
         gw = gb = None
         if need_w or need_b:
             g2 = g.reshape(-1, weight.shape[0])
             if need_w:
-                gw = g2.T @ x.reshape(-1, weight.shape[1])
+                gw = kernels.matmul(g2.T, x.reshape(-1, weight.shape[1]))
             if need_b:
                 gb = g2.sum(axis=0)
         return gx, gw, gb

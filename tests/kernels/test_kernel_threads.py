@@ -88,3 +88,72 @@ def test_parallel_and_serial_paths_agree():
         K.set_num_threads(prev)
     for a, c in zip(results[1], results[2]):
         np.testing.assert_array_equal(a, c)
+
+
+_FORK_AFTER_PARALLEL = r"""
+import multiprocessing, numpy as np
+import autograd_lite as al
+from autograd_lite import kernels
+al.set_num_threads(2)
+x = np.linspace(-1, 1, 1 << 18, dtype=np.float32)
+expected = float(kernels.relu(x).sum())          # a 2-thread prange kernel in the parent
+a = np.ones((300, 300))
+a @ a                                            # and a 2-thread GEMM
+
+def child(_):
+    refused = False
+    try:
+        al.set_num_threads(2)
+    except RuntimeError as e:
+        refused = "spawn" in str(e)
+    return (al.get_num_threads(), refused, float(kernels.relu(x).sum()),
+            float((a @ a)[0, 0]))
+
+with multiprocessing.get_context("fork").Pool(2) as pool:
+    for threads, refused, total, corner in pool.map(child, range(4)):
+        assert threads == 1 and refused and total == expected and corner == 300.0
+print("ok")
+"""
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs 2 threads")
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_fork_pool_after_a_parallel_kernel_runs_serial_instead_of_hanging():
+    # GNU OpenMP cannot run in a forked child: before the at-fork rule in threads.py the
+    # child's first parallel kernel aborted and the pool hung forever re-spawning workers
+    import subprocess
+    import sys
+    try:
+        done = subprocess.run([sys.executable, "-c", _FORK_AFTER_PARALLEL], capture_output=True,
+                              text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a fork pool after a 2-thread kernel hung")
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_tune_process_pool_never_forks():
+    from autograd_lite.tune import executors
+    pool = executors._process_pool(1, 1)
+    try:
+        assert pool._mp_context.get_start_method() != "fork"
+    finally:
+        pool.shutdown()
+
+
+def test_matmul_gives_the_blas_one_thread_below_the_gemm_threshold():
+    prev = K.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    try:
+        r = np.random.default_rng(0)
+        small = r.standard_normal((16, 8)).astype(np.float32)
+        np.testing.assert_allclose(K.matmul(small, small.T), small @ small.T, rtol=1e-6)
+        assert threads._state["blas_now"] == 1
+        side = int(round(threads.GEMM_PARALLEL_MIN ** (1 / 3))) + 1
+        big = np.ones((side, side), np.float32)
+        out = np.empty_like(big)
+        assert K.matmul(big, big, out) is out and out[0, 0] == side
+        assert threads._state["blas_now"] == threads.get_num_threads()
+        blas = [p["num_threads"] for p in threadpool_info() if p["internal_api"] == "openblas"]
+        assert blas[:1] in ([threads.get_num_threads()], [])
+        assert K.matmul([[1.0, 2.0]], [[3.0], [4.0]]).tolist() == [[11.0]]  # lists still work
+    finally:
+        K.set_num_threads(prev)
