@@ -34,14 +34,16 @@ class VectorNorm2(NumpyFunction):
         safe = np.where(scale > 0, scale, 1).astype(x.dtype)
         out = np.sqrt(np.sum(np.square(x / safe), axis=dims, keepdims=True)) * safe
         out = out.astype(x.dtype, copy=False)
-        ctx.save_for_backward(x, out)
-        return out if keepdim else np.squeeze(out, axis=dims)
+        if not keepdim:
+            out = np.squeeze(out, axis=dims)
+        ctx.save_for_backward(x, out)  # the output itself: connected to the graph in vjp
+        return out
 
     @staticmethod
     def vjp(ctx, g):
         x, out = ctx.saved_tensors
         kept = tuple(1 if d in ctx.dims else n for d, n in enumerate(ctx.shape))
-        g = g.reshape(kept)
+        g, out = g.reshape(kept), out.reshape(kept)
         zero = out.data == 0
         return g * x / where(zero, 1.0, out) * _wrap((~zero).astype(x.dtype)), None, None
 

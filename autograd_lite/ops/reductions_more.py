@@ -45,9 +45,9 @@ class Prod(NumpyFunction):
     @staticmethod
     def forward(ctx, x, dim, keepdim):
         ctx.dim, ctx.keepdim, ctx.shape = dim, keepdim, x.shape
-        out = np.prod(x, axis=dim, keepdims=True)
-        ctx.save_for_backward(x, out)
-        return out if keepdim else np.squeeze(out, axis=dim)
+        out = np.asarray(np.prod(x, axis=dim, keepdims=keepdim))
+        ctx.save_for_backward(x, out)  # the output itself: connected to the graph in vjp
+        return out
 
     @staticmethod
     def vjp(ctx, g):
@@ -55,7 +55,7 @@ class Prod(NumpyFunction):
         dim = ctx.dim
         g = _unreduce(g, ctx.shape, (dim,), ctx.keepdim)
         if not (x.data == 0).any():
-            return g * out / x, None, None
+            return g * _unreduce(out, ctx.shape, (dim,), ctx.keepdim) / x, None, None
         n = ctx.shape[dim]
         # others[..., i, ...] = prod over j != i of x[..., j, ...]: x repeated along a new dim
         # (dim), with 1 where the new index equals the old one, multiplied out along dim + 1
