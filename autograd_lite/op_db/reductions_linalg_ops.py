@@ -4,8 +4,8 @@ autograd_lite/linalg.py (API.md's second-edition Reductions and Linear algebra b
 References are computed independently in numpy (loops or closed forms, not the op's own
 formula). Samples avoid kinks and ties: amax/amin/cummax/cummin and the inf-norms use distinct
 values (ties, where the gradient is shared evenly but the second derivative jumps, are compared
-with PyTorch in tests/test_torch_reductions_linalg.py); norms stay away from zero; prod and cumprod have samples containing one zero (the gradient is
-the product of the other elements). all, any and count_nonzero are not differentiable and are
+with PyTorch in tests/test_torch_reductions_linalg.py); norms stay away from zero; prod and
+cumprod have samples containing one zero (the gradient is the product of the other elements). all, any and count_nonzero are not differentiable and are
 compared with PyTorch in tests/test_torch_reductions_linalg.py.
 """
 import math
@@ -144,7 +144,8 @@ def vector_norm_samples(rng):
             SampleInput((away_from_zero(rng, (5,), 0.3, 2.0),), {"ord": 0.5}, name="ord=0.5")]
 
 
-def np_vector_norm(x, ord=2, dim=None, keepdim=False):
+def np_vector_norm(x, ord=2,  # noqa: A002
+                    dim=None, keepdim=False):
     axis = tuple(dim) if isinstance(dim, (tuple, list)) else dim
     return np.asarray(_np_vector_norm(x, ord, axis, keepdim), dtype=x.dtype)
 
@@ -160,7 +161,8 @@ def linalg_norm_samples(rng):
             SampleInput((away_from_zero(rng, (3, 4), 0.3, 2.0), None), {"dim": 1}, name="vector dim=1")]
 
 
-def np_linalg_norm(x, ord=None, dim=None, keepdim=False):
+def np_linalg_norm(x, ord=None,  # noqa: A002
+                    dim=None, keepdim=False):
     axis = tuple(dim) if isinstance(dim, (tuple, list)) else dim
     if ord is None and axis is None:
         return np.asarray(np.sqrt(np.sum(x * x)), dtype=x.dtype)

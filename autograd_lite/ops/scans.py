@@ -10,7 +10,6 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.function import NumpyFunction
-from ..errors import OpError
 from ..tensor import Tensor, _wrap
 from ._dims import normalize_dim
 from .pointwise import where
@@ -22,11 +21,13 @@ cummin_result = namedtuple("cummin", ["values", "indices"])
 
 
 def _reverse_cumsum(h, dim):
-    """Σ_{j ≥ i} h_j along ``dim``, as the total minus the running sum (recorded ops)."""
-    return h.sum(dim, keepdim=True) - Cumsum.apply(h, dim) + h
+    """Σ_{j ≥ i} h_j along ``dim`` (recorded)."""
+    return ReverseCumsum.apply(h, dim)
 
 
 class Cumsum(NumpyFunction):
+    """The running sum; its gradient is the running sum from the other end."""
+
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
@@ -34,7 +35,22 @@ class Cumsum(NumpyFunction):
 
     @staticmethod
     def vjp(ctx, g):
-        return _reverse_cumsum(g, ctx.dim), None
+        return ReverseCumsum.apply(g, ctx.dim), None
+
+
+class ReverseCumsum(NumpyFunction):
+    """Σ_{j ≥ i} x_j: the running sum from the last element back (summed in that order, so
+    no cancellation); its gradient is the forward running sum."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        flipped = np.flip(x, axis=dim)
+        return np.ascontiguousarray(np.flip(np.cumsum(flipped, axis=dim, dtype=x.dtype), axis=dim))
+
+    @staticmethod
+    def vjp(ctx, g):
+        return Cumsum.apply(g, ctx.dim), None
 
 
 class Cumprod(NumpyFunction):
@@ -110,8 +126,9 @@ def _cum_extreme(x, dim, is_max):
     better = np.greater_equal if is_max else np.less_equal
     for i in range(1, n):
         current = moved[..., i]
-        take = better(current, best) | np.isnan(current)
-        take &= ~np.isnan(best)
+        take = better(current, best)
+        if data.dtype.kind == "f":  # a nan, once seen, stays the running extreme (as PyTorch)
+            take = (take | np.isnan(current)) & ~np.isnan(best)
         best = np.where(take, current, best)
         idx[..., i] = np.where(take, i, idx[..., i - 1])
     return np.moveaxis(idx, -1, dim)
@@ -158,8 +175,6 @@ def cumprod(input, dim=None, *, dtype=None, axis=None):  # noqa: A002
 def _cummax(input, dim, axis, is_max):
     op = "cummax" if is_max else "cummin"
     x, d, scalar = _prepare(input, dim, axis, op)
-    if x.data.dtype == np.bool_:
-        raise OpError(f"{op}: not implemented for bool tensors")
     if x.shape[d] == 0:
         values, indices = x.clone(), _wrap(np.zeros(x.shape, dtype=np.int64))
     else:
