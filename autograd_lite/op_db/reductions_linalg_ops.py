@@ -5,8 +5,9 @@ References are computed independently in numpy (loops or closed forms, not the o
 formula). Samples avoid kinks and ties: amax/amin/cummax/cummin and the inf-norms use distinct
 values (ties, where the gradient is shared evenly but the second derivative jumps, are compared
 with PyTorch in tests/test_torch_reductions_linalg.py); norms stay away from zero; prod and
-cumprod have samples containing one zero (the gradient is the product of the other elements). all, any and count_nonzero are not differentiable and are
-compared with PyTorch in tests/test_torch_reductions_linalg.py.
+cumprod have samples containing one zero (the gradient is the product of the other elements).
+all, any and count_nonzero are not differentiable and are compared with PyTorch in
+tests/test_torch_reductions_linalg.py.
 """
 import math
 
