@@ -119,6 +119,13 @@ def _cum_extreme(x, dim, is_max):
     """(values, indices) of the running max/min; at ties the later index, as PyTorch."""
     data = x.data
     n = data.shape[dim]
+    if data.dtype.kind != "f" or not np.isnan(data).any():
+        # the index is the last j ≤ i where x_j equals the running extreme at j
+        running = (np.maximum if is_max else np.minimum).accumulate(data, axis=dim)
+        shape = [1] * data.ndim
+        shape[dim] = n
+        positions = np.arange(n).reshape(shape)
+        return np.maximum.accumulate(np.where(data == running, positions, 0), axis=dim)
     moved = np.moveaxis(data, dim, -1)
     idx = np.empty(moved.shape, dtype=np.int64)
     best = moved[..., 0].copy()
