@@ -18,6 +18,10 @@ from .ops import (abs, argmax, argmin, broadcast_to, cat, chunk, clamp, clip, ex
                   permute, pow, relu, reshape, sigmoid, softmax, split, sqrt, squeeze, stack, std,
                   sum, tanh, transpose, unsqueeze, var, view, where)
 from .ops.elementwise_math import *  # noqa: F401,F403,A004
+from .ops.reductions_more import *  # noqa: F401,F403,A004
+from .ops.scans import *  # noqa: F401,F403
+from .ops.products import *  # noqa: F401,F403
+from . import linalg  # noqa: E402
 from .random import get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
 from .threads import get_num_threads, set_num_threads
@@ -29,7 +33,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # subpackages
-    "autograd", "ops", "data", "datasets", "nn", "optim", "tune", "cuda", "utils",
+    "autograd", "ops", "linalg", "data", "datasets", "nn", "optim", "tune", "cuda", "utils",
     # tensors, devices, dtypes and creation
     "Tensor", "tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
     "empty_like", "full_like", "rand_like", "randn_like", "arange", "linspace", "logspace", "eye",
@@ -49,3 +53,4 @@ __all__ = [
     "manual_seed", "get_rng_state", "set_rng_state", "get_num_threads", "set_num_threads",
     "save", "load",
 ]
+__all__ += ops.reductions_more.__all__ + ops.scans.__all__ + ops.products.__all__

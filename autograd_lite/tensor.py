@@ -33,15 +33,15 @@ class Tensor:
     # ---- attributes -----------------------------------------------------------------------
     @property
     def data(self):
-        """PyTorch's ``.data``: a Tensor that shares this one's memory, off the graph and not
+        """PyTorch's ``._data``: a Tensor that shares this one's memory, off the graph and not
         requiring grad. Unlike ``detach()`` it has a version counter of its own, so changes
-        made through it (``p.data.add_(...)``) are not seen by autograd, as in PyTorch.
+        made through it (``p._data.add_(...)``) are not seen by autograd, as in PyTorch.
         ``.numpy()`` is the way to the array."""
         return _wrap(self._data)
 
     @data.setter
     def data(self, value):
-        """``t.data = other``: ``t`` holds ``other``'s array from now on (shape and dtype
+        """``t._data = other``: ``t`` holds ``other``'s array from now on (shape and dtype
         may change), keeping its identity, ``requires_grad`` and ``.grad``."""
         if not isinstance(value, Tensor):
             raise TypeError(f"data must be set to a Tensor, got {type(value).__name__}")
@@ -469,12 +469,6 @@ class Tensor:
     def where(self, condition, other):
         return ops.where(condition, self, other)
 
-    def any(self):
-        return _wrap(np.asarray(self._data.any()))
-
-    def all(self):
-        return _wrap(np.asarray(self._data.all()))
-
     # ---- elementwise math (ops/elementwise_math.py): one-line methods calling the functions ----
     def sin(self):
         return ops.sin(self)
@@ -607,6 +601,69 @@ class Tensor:
 
     def __rfloordiv__(self, other):
         return ops.floor_divide(other, self)
+
+    # ---- reductions, scans and products (ops/reductions_more.py, scans.py, products.py) ----
+    def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None):
+        return ops.prod(self, dim, keepdim, dtype=dtype, axis=axis)
+
+    def all(self, dim=None, keepdim=False, *, axis=None):
+        return ops.all(self, dim, keepdim, axis=axis)
+
+    def any(self, dim=None, keepdim=False, *, axis=None):
+        return ops.any(self, dim, keepdim, axis=axis)
+
+    def amax(self, dim=(), keepdim=False, *, axis=None):
+        return ops.amax(self, dim, keepdim, axis=axis)
+
+    def amin(self, dim=(), keepdim=False, *, axis=None):
+        return ops.amin(self, dim, keepdim, axis=axis)
+
+    def count_nonzero(self, dim=None, *, axis=None):
+        return ops.count_nonzero(self, dim, axis=axis)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None):
+        return ops.norm(self, p, dim, keepdim, dtype, axis=axis)
+
+    def cumsum(self, dim=None, *, dtype=None, axis=None):
+        return ops.cumsum(self, dim, dtype=dtype, axis=axis)
+
+    def cumprod(self, dim=None, *, dtype=None, axis=None):
+        return ops.cumprod(self, dim, dtype=dtype, axis=axis)
+
+    def cummax(self, dim=None, *, axis=None):
+        return ops.cummax(self, dim, axis=axis)
+
+    def cummin(self, dim=None, *, axis=None):
+        return ops.cummin(self, dim, axis=axis)
+
+    def logcumsumexp(self, dim=None, *, axis=None):
+        return ops.logcumsumexp(self, dim, axis=axis)
+
+    def mm(self, mat2):
+        return ops.mm(self, mat2)
+
+    def bmm(self, mat2):
+        return ops.bmm(self, mat2)
+
+    def mv(self, vec):
+        return ops.mv(self, vec)
+
+    def dot(self, other):
+        return ops.dot(self, other)
+
+    def vdot(self, other):
+        return ops.vdot(self, other)
+
+    def inner(self, other):
+        return ops.inner(self, other)
+
+    def outer(self, vec2):
+        return ops.outer(self, vec2)
+
+    ger = outer
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
 
 def _to_arguments(args, kwargs, who):

@@ -3,6 +3,7 @@
 from .elementwise_math_ops import ELEMENTWISE_MATH_OPS
 from .nn_layer_ops import NN_LAYER_OPS
 from .nn_ops import NN_OPS
+from .reductions_linalg_ops import REDUCTIONS_LINALG_OPS
 from .tensor_ops import TENSOR_OPS
 
-BUILTIN_OPS = TENSOR_OPS + NN_OPS + NN_LAYER_OPS + ELEMENTWISE_MATH_OPS
+BUILTIN_OPS = TENSOR_OPS + NN_OPS + NN_LAYER_OPS + ELEMENTWISE_MATH_OPS + REDUCTIONS_LINALG_OPS

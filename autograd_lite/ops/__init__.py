@@ -14,6 +14,9 @@ This file is only the package's face. Each public function lives in the module o
 ``comparison``      lt, le, gt, ge, eq, ne (not differentiable)
 ``inplace``         add_, sub_, mul_, div_, fill_, copy_, setitem_
 ``elementwise_math``  sin, cos, ..., erf, exp2, log1p, floor, fmod, remainder, lerp, isnan, ...
+``reductions_more``  prod, all, any, amax, amin, count_nonzero, norm
+``scans``           cumsum, cumprod, cummax, cummin, logcumsumexp
+``products``        mm, bmm, mv, dot, outer, addmm, einsum
 ``nn_ops``          the Functions behind ``nn.functional``: Linear, BatchNorm, Dropout, losses
 ==================  =====================================================================
 """
@@ -36,6 +39,10 @@ from .shape import (BroadcastTo, Cast, Cat, Clone, Permute, Reshape, Split, as_t
                     squeeze, stack, transpose, unsqueeze, view)
 from .softmax import LogSoftmax, Softmax, log_softmax, softmax
 from .elementwise_math import *  # noqa: F401,F403,E402 (its own __all__, added below)
+from . import products, reductions_more, scans  # noqa: E402
+from .reductions_more import *  # noqa: F401,F403,E402,A004
+from .scans import *  # noqa: F401,F403,E402
+from .products import *  # noqa: F401,F403,E402
 
 __all__ = [
     # arithmetic and linalg
@@ -64,3 +71,6 @@ __all__ = [
     "normalize_dim", "normalize_dims",
 ]
 __all__ += elementwise_math.__all__  # trig, exp/log family, rounding, fmod/remainder, predicates
+__all__ += reductions_more.__all__  # prod, all, any, amax, amin, count_nonzero, norm
+__all__ += scans.__all__  # cumsum, cumprod, cummax, cummin, logcumsumexp
+__all__ += products.__all__  # mm, bmm, mv, dot, outer, addmm, einsum
