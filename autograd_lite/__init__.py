@@ -18,6 +18,9 @@ from .ops import (abs, argmax, argmin, broadcast_to, cat, chunk, clamp, clip, ex
                   permute, pow, relu, reshape, sigmoid, softmax, split, sqrt, squeeze, stack, std,
                   sum, tanh, transpose, unsqueeze, var, view, where)
 from .ops.elementwise_math import *  # noqa: F401,F403,A004
+from .ops.gather_scatter import *  # noqa: F401,F403
+from .ops.rearrange import *  # noqa: F401,F403
+from .ops.sorting import *  # noqa: F401,F403
 from .random import get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
 from .threads import get_num_threads, set_num_threads
@@ -49,3 +52,5 @@ __all__ = [
     "manual_seed", "get_rng_state", "set_rng_state", "get_num_threads", "set_num_threads",
     "save", "load",
 ]
+# indexing and shape (API.md's second edition): gather ... nonzero, narrow ... t, sort/argsort/topk
+__all__ += ops.gather_scatter.__all__ + ops.rearrange.__all__ + ops.sorting.__all__

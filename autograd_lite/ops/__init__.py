@@ -14,16 +14,20 @@ This file is only the package's face. Each public function lives in the module o
 ``comparison``      lt, le, gt, ge, eq, ne (not differentiable)
 ``inplace``         add_, sub_, mul_, div_, fill_, copy_, setitem_
 ``elementwise_math``  sin, cos, ..., erf, exp2, log1p, floor, fmod, remainder, lerp, isnan, ...
+``gather_scatter``  gather, scatter, scatter_add, index_select, masked_fill, masked_select, ...
+``rearrange``       narrow, unbind, tril, triu, diag, diagonal, flip, roll, repeat, tile, ...
+``sorting``         sort, argsort, topk
 ``nn_ops``          the Functions behind ``nn.functional``: Linear, BatchNorm, Dropout, losses
 ==================  =====================================================================
 """
 from ._dims import normalize_dim, normalize_dims
-from . import elementwise_math
+from . import elementwise_math, gather_scatter, rearrange, sorting
 from .arithmetic import (Add, Div, Mul, Neg, Pow, Sub, add, div, divide, mul,  # noqa: A004
                          multiply, neg, pow, sub, subtract, true_divide)
 from .comparison import eq, ge, gt, le, lt, ne
 from .indexing import GetItem, GetItemView, getitem, is_basic
-from .inplace import add_, copy_, div_, fill_, mul_, setitem_, sub_
+from .inplace import (add_, clamp_, copy_, div_, fill_, masked_fill_, mul_, normal_, setitem_,
+                      sub_, uniform_, zero_)
 from .linalg import MatMul, matmul
 from .pointwise import (Abs, Clamp, Exp, LeakyRelu, Log, Maximum, Minimum, Relu,  # noqa: A004
                         Sigmoid, Sqrt, Tanh, Where, abs, clamp, clip, exp, leaky_relu, log,
@@ -36,6 +40,9 @@ from .shape import (BroadcastTo, Cast, Cat, Clone, Permute, Reshape, Split, as_t
                     squeeze, stack, transpose, unsqueeze, view)
 from .softmax import LogSoftmax, Softmax, log_softmax, softmax
 from .elementwise_math import *  # noqa: F401,F403,E402 (its own __all__, added below)
+from .gather_scatter import *  # noqa: F401,F403,E402
+from .rearrange import *  # noqa: F401,F403,E402
+from .sorting import *  # noqa: F401,F403,E402
 
 __all__ = [
     # arithmetic and linalg
@@ -59,8 +66,12 @@ __all__ = [
     # indexing, comparisons, in-place
     "GetItem", "GetItemView", "is_basic", "getitem",
     "lt", "le", "gt", "ge", "eq", "ne",
-    "add_", "sub_", "mul_", "div_", "fill_", "copy_", "setitem_",
+    "add_", "sub_", "mul_", "div_", "fill_", "copy_", "setitem_", "zero_", "clamp_", "uniform_",
+    "normal_", "masked_fill_",
     # dims
     "normalize_dim", "normalize_dims",
 ]
 __all__ += elementwise_math.__all__  # trig, exp/log family, rounding, fmod/remainder, predicates
+__all__ += gather_scatter.__all__  # gather, scatter, masked_fill, nonzero, ...
+__all__ += rearrange.__all__  # narrow, tril, diag, flip, roll, repeat, movedim, meshgrid, ...
+__all__ += sorting.__all__  # sort, argsort, topk
