@@ -15,7 +15,8 @@ X = np.arange(12.0, dtype=np.float32).reshape(3, 4)
 # ---- bad input -------------------------------------------------------------------------------
 @pytest.mark.parametrize("call", [
     lambda x: al.gather(x, 1, al.tensor([[0, 4]])),
-    lambda x: al.gather(x, 0, al.tensor([[-4, 0]])),
+    lambda x: al.gather(x, 0, al.tensor([[-1, 0]])),
+    lambda x: al.index_select(x, 1, al.tensor([-1])),
     lambda x: al.scatter(x, 1, al.tensor([[5]]), 1.0),
     lambda x: al.scatter_add(x, 0, al.tensor([[3]]), al.ones(1, 1)),
     lambda x: al.index_select(x, 0, al.tensor([0, 3])),
@@ -24,7 +25,7 @@ X = np.arange(12.0, dtype=np.float32).reshape(3, 4)
     lambda x: al.gather(x, 2, al.tensor([[0]])),
     lambda x: al.sort(x, dim=2),
     lambda x: al.diagonal(x, 0, 0, 2),
-], ids=["gather", "gather negative", "scatter", "scatter_add", "index_select", "take_along_dim",
+], ids=["gather", "gather negative", "index_select negative", "scatter", "scatter_add", "index_select", "take_along_dim",
         "narrow start", "gather dim", "sort dim", "diagonal dim"])
 def test_index_out_of_range_is_index_error(call):
     with pytest.raises(IndexError):

@@ -43,13 +43,18 @@ def index_array(index, op):
     return array.astype(np.int64, copy=False)
 
 
+class IndexOutOfRange(IndexError, RuntimeError):
+    """An index outside [0, size): an IndexError, and a RuntimeError as PyTorch raises for
+    gather and scatter, so code catching either works."""
+
+
 def check_range(index, size, op, dim):
-    """Indices must lie in [-size, size) (negative ones count from the end); returns them
-    as non-negative indices."""
-    if index.size and (index.min() < -size or index.max() >= size):
+    """Indices must lie in [0, size) (negative ones are refused, as in PyTorch)."""
+    if index.size and (index.min() < 0 or index.max() >= size):
         bad = index.max() if index.max() >= size else index.min()
-        raise IndexError(f"{op}: index {int(bad)} is out of range for dim {dim} of size {size}")
-    return np.where(index < 0, index + size, index)
+        raise IndexOutOfRange(f"{op}: index {int(bad)} is out of range for dim {dim} of size "
+                              f"{size} (indices must be in [0, {size}))")
+    return index
 
 
 def open_index(shape, dim, index):
