@@ -22,6 +22,9 @@ from .ops.reductions_more import *  # noqa: F401,F403,A004
 from .ops.scans import *  # noqa: F401,F403
 from .ops.products import *  # noqa: F401,F403
 from . import linalg  # noqa: E402
+from .ops.gather_scatter import *  # noqa: F401,F403
+from .ops.rearrange import *  # noqa: F401,F403
+from .ops.sorting import *  # noqa: F401,F403
 from .random import get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
 from .threads import get_num_threads, set_num_threads
@@ -54,3 +57,5 @@ __all__ = [
     "save", "load",
 ]
 __all__ += ops.reductions_more.__all__ + ops.scans.__all__ + ops.products.__all__
+# indexing and shape (API.md's second edition): gather ... nonzero, narrow ... t, sort/argsort/topk
+__all__ += ops.gather_scatter.__all__ + ops.rearrange.__all__ + ops.sorting.__all__

@@ -338,10 +338,10 @@ class Tensor:
         return ops.div_(self, other)
 
     def add_(self, other, alpha=1):
-        return ops.add_(self, other if alpha == 1 else ops.mul(other, alpha))
+        return ops.add_(self, other, alpha=alpha)
 
     def sub_(self, other, alpha=1):
-        return ops.sub_(self, other if alpha == 1 else ops.mul(other, alpha))
+        return ops.sub_(self, other, alpha=alpha)
 
     def mul_(self, other):
         return ops.mul_(self, other)
@@ -350,7 +350,7 @@ class Tensor:
         return ops.div_(self, other)
 
     def zero_(self):
-        return ops.fill_(self, 0)
+        return ops.zero_(self)
 
     def fill_(self, value):
         return ops.fill_(self, value)
@@ -359,7 +359,7 @@ class Tensor:
         return ops.copy_(self, source)
 
     def clamp_(self, min=None, max=None):
-        return ops.copy_(self, ops.clamp(self.detach(), min, max))
+        return ops.clamp_(self, min, max)
 
     # ---- methods that mirror the functions in ops -------------------------------------------
     # ``axis=`` is PyTorch's alias of ``dim`` (ops._dims.dim_or_axis); keyword-only, as there
@@ -664,6 +664,98 @@ class Tensor:
 
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
         return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+    # ---- indexing and shape, sorting (ops/gather_scatter.py, rearrange.py, sorting.py) -------
+    def gather(self, dim, index, **kwargs):
+        return ops.gather(self, dim, index, **kwargs)
+
+    def scatter(self, dim, index, src=None, **kwargs):
+        return ops.scatter(self, dim, index, src, **kwargs)
+
+    def scatter_add(self, dim, index, src):
+        return ops.scatter_add(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        return ops.index_select(self, dim, index)
+
+    def masked_fill(self, mask, value):
+        return ops.masked_fill(self, mask, value)
+
+    def masked_select(self, mask):
+        return ops.masked_select(self, mask)
+
+    def take_along_dim(self, indices, dim=None, **kwargs):
+        return ops.take_along_dim(self, indices, dim, **kwargs)
+
+    def nonzero(self, *, as_tuple=False):
+        return ops.nonzero(self, as_tuple=as_tuple)
+
+    def narrow(self, dim, start, length):
+        return ops.narrow(self, dim, start, length)
+
+    def unbind(self, dim=0):
+        return ops.unbind(self, dim)
+
+    def tril(self, diagonal=0):
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return ops.triu(self, diagonal)
+
+    def diag(self, diagonal=0):
+        return ops.diag(self, diagonal)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return ops.diagonal(self, offset, dim1, dim2)
+
+    def flip(self, *dims):
+        return ops.flip(self, *dims)
+
+    def roll(self, shifts, dims=None):
+        return ops.roll(self, shifts, dims)
+
+    def repeat(self, *sizes):
+        return ops.repeat(self, *sizes)
+
+    def tile(self, *dims):
+        return ops.tile(self, dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims)
+
+    def repeat_interleave(self, repeats, dim=None, **kwargs):
+        return ops.repeat_interleave(self, repeats, dim, **kwargs)
+
+    def movedim(self, source, destination):
+        return ops.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0, axis1):
+        return ops.swapaxes(self, axis0, axis1)
+
+    def swapdims(self, dim0, dim1):
+        return ops.swapdims(self, dim0, dim1)
+
+    def unflatten(self, dim, sizes):
+        return ops.unflatten(self, dim, sizes)
+
+    def t(self):
+        return ops.t(self)
+
+    def sort(self, dim=-1, descending=False, stable=False, **kwargs):
+        return ops.sort(self, dim, descending, stable, **kwargs)
+
+    def argsort(self, dim=-1, descending=False, stable=False, **kwargs):
+        return ops.argsort(self, dim, descending, stable, **kwargs)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True, **kwargs):  # noqa: A002
+        return ops.topk(self, k, dim, largest, sorted, **kwargs)
+
+    def masked_fill_(self, mask, value):
+        return ops.masked_fill_(self, mask, value)
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        return ops.uniform_(self, a, b, generator=generator)
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        return ops.normal_(self, mean, std, generator=generator)
 
 
 def _to_arguments(args, kwargs, who):

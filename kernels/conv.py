@@ -197,7 +197,8 @@ def _bias_grad(g, db):
 # pad 1, 1 thread, interleaved in one run on a loaded machine (ms, fwd / fwd+bwd): these loops
 # 8.0 / 19.6, im2col + GEMM 15.1 / 75.8, torch 11.0 / 25.8 (another run: 7.4 / 28.8, 18.1 / 83.2,
 # 21.6 / 35.5). Quieter runs: these loops 3.6 / 11.3, im2col + GEMM 6.4 / 37.2, torch
-# 2.2 / 7.3 in one run and 9.4 / 17.8 in the next (torch's depthwise times are bimodal here). Tried and not kept: a zero-padded "wide" plane so that at stride 1 each
+# 2.2 / 7.3 in one run and 9.4 / 17.8 in the next (torch's depthwise times are bimodal here).
+# Tried and not kept: a zero-padded "wide" plane so that at stride 1 each
 # (i, j) is one contiguous loop of OH * Wp elements instead of OH loops of OW (garbage columns
 # dropped on compaction): 3.31 vs 3.62 ms forward, 10.7 vs 11.5 fwd+bwd, too little for ~80
 # more lines.

@@ -17,16 +17,20 @@ This file is only the package's face. Each public function lives in the module o
 ``reductions_more``  prod, all, any, amax, amin, count_nonzero, norm
 ``scans``           cumsum, cumprod, cummax, cummin, logcumsumexp
 ``products``        mm, bmm, mv, dot, outer, addmm, einsum
+``gather_scatter``  gather, scatter, scatter_add, index_select, masked_fill, masked_select, ...
+``rearrange``       narrow, unbind, tril, triu, diag, diagonal, flip, roll, repeat, tile, ...
+``sorting``         sort, argsort, topk
 ``nn_ops``          the Functions behind ``nn.functional``: Linear, BatchNorm, Dropout, losses
 ==================  =====================================================================
 """
 from ._dims import normalize_dim, normalize_dims
-from . import elementwise_math
+from . import elementwise_math, gather_scatter, rearrange, sorting
 from .arithmetic import (Add, Div, Mul, Neg, Pow, Sub, add, div, divide, mul,  # noqa: A004
                          multiply, neg, pow, sub, subtract, true_divide)
 from .comparison import eq, ge, gt, le, lt, ne
 from .indexing import GetItem, GetItemView, getitem, is_basic
-from .inplace import add_, copy_, div_, fill_, mul_, setitem_, sub_
+from .inplace import (add_, clamp_, copy_, div_, fill_, masked_fill_, mul_, normal_, setitem_,
+                      sub_, uniform_, zero_)
 from .linalg import MatMul, matmul
 from .pointwise import (Abs, Clamp, Exp, LeakyRelu, Log, Maximum, Minimum, Relu,  # noqa: A004
                         Sigmoid, Sqrt, Tanh, Where, abs, clamp, clip, exp, leaky_relu, log,
@@ -43,6 +47,9 @@ from . import products, reductions_more, scans  # noqa: E402
 from .reductions_more import *  # noqa: F401,F403,E402,A004
 from .scans import *  # noqa: F401,F403,E402
 from .products import *  # noqa: F401,F403,E402
+from .gather_scatter import *  # noqa: F401,F403,E402
+from .rearrange import *  # noqa: F401,F403,E402
+from .sorting import *  # noqa: F401,F403,E402
 
 __all__ = [
     # arithmetic and linalg
@@ -66,7 +73,8 @@ __all__ = [
     # indexing, comparisons, in-place
     "GetItem", "GetItemView", "is_basic", "getitem",
     "lt", "le", "gt", "ge", "eq", "ne",
-    "add_", "sub_", "mul_", "div_", "fill_", "copy_", "setitem_",
+    "add_", "sub_", "mul_", "div_", "fill_", "copy_", "setitem_", "zero_", "clamp_", "uniform_",
+    "normal_", "masked_fill_",
     # dims
     "normalize_dim", "normalize_dims",
 ]
@@ -74,3 +82,6 @@ __all__ += elementwise_math.__all__  # trig, exp/log family, rounding, fmod/rema
 __all__ += reductions_more.__all__  # prod, all, any, amax, amin, count_nonzero, norm
 __all__ += scans.__all__  # cumsum, cumprod, cummax, cummin, logcumsumexp
 __all__ += products.__all__  # mm, bmm, mv, dot, outer, addmm, einsum
+__all__ += gather_scatter.__all__  # gather, scatter, masked_fill, nonzero, ...
+__all__ += rearrange.__all__  # narrow, tril, diag, flip, roll, repeat, movedim, meshgrid, ...
+__all__ += sorting.__all__  # sort, argsort, topk

@@ -4,6 +4,7 @@ backward which saved the old values raises instead of returning a wrong gradient
 import numpy as np
 
 from .. import grad_mode
+from .. import random as al_random
 from .comparison import _data
 from .indexing import _prepare_index, is_basic, torch_order
 
@@ -23,8 +24,8 @@ def _inplace(t, op, fn):
     return t
 
 
-def add_(t, other):
-    """``t += other``, in place; returns ``t``.
+def add_(t, other, *, alpha=1):
+    """``t += alpha * other``, in place; returns ``t``.
 
     Not recorded. Raises a ``RuntimeError`` on a tensor that requires grad while gradients
     are recorded (use ``al.no_grad()``); bumps ``t``'s version, so that a backward which saved
@@ -34,11 +35,12 @@ def add_(t, other):
         t (Tensor): the tensor to change.
         other (Tensor or number): the other operand, broadcast to ``t``'s shape.
     """
-    return _inplace(t, "add_", lambda d: np.add(d, _data(other), out=d, casting="unsafe"))
+    other = _data(other) if alpha == 1 else _data(other) * alpha
+    return _inplace(t, "add_", lambda d: np.add(d, other, out=d, casting="unsafe"))
 
 
-def sub_(t, other):
-    """``t -= other``, in place; returns ``t``.
+def sub_(t, other, *, alpha=1):
+    """``t -= alpha * other``, in place; returns ``t``.
 
     Not recorded. Raises a ``RuntimeError`` on a tensor that requires grad while gradients
     are recorded (use ``al.no_grad()``); bumps ``t``'s version, so that a backward which saved
@@ -48,7 +50,8 @@ def sub_(t, other):
         t (Tensor): the tensor to change.
         other (Tensor or number): the other operand, broadcast to ``t``'s shape.
     """
-    return _inplace(t, "sub_", lambda d: np.subtract(d, _data(other), out=d, casting="unsafe"))
+    other = _data(other) if alpha == 1 else _data(other) * alpha
+    return _inplace(t, "sub_", lambda d: np.subtract(d, other, out=d, casting="unsafe"))
 
 
 def mul_(t, other):
@@ -128,3 +131,53 @@ def setitem_(t, index, value):
             value = np.broadcast_to(value, tuple(n for d, n in enumerate(full)
                                                  if d not in int_dims)).reshape(full)
     _inplace(t, "__setitem__", lambda d: d.__setitem__(index, value))
+
+
+def zero_(t):
+    """Sets every element of ``t`` to 0, in place; returns ``t`` (rules as ``fill_``)."""
+    return _inplace(t, "zero_", lambda d: d.fill(0))
+
+
+def clamp_(t, min=None, max=None):  # noqa: A002
+    """Limits every element of ``t`` to [min, max], in place; returns ``t`` (rules as ``add_``)."""
+    if min is None and max is None:
+        raise RuntimeError("clamp_: at least one of min and max must be given")
+    low = -np.inf if min is None else _data(min)
+    high = np.inf if max is None else _data(max)
+    return _inplace(t, "clamp_", lambda d: np.copyto(d, np.minimum(np.maximum(d, low), high),
+                                                     casting="unsafe"))
+
+
+def _float_target(t, op):
+    if t.dtype.kind != "f":
+        raise TypeError(f"{op}: needs a floating-point tensor, got {t.dtype}")
+
+
+def uniform_(t, a=0.0, b=1.0, *, generator=None):
+    """Fills ``t`` with values drawn uniformly from [a, b), in place; returns ``t``. Draws from
+    the framework generator, so ``al.manual_seed`` repeats them (rules as ``fill_``)."""
+    _float_target(t, "uniform_")
+    rng = generator or al_random.generator()
+    return _inplace(t, "uniform_", lambda d: np.copyto(d, rng.uniform(a, b, d.shape),
+                                                       casting="unsafe"))
+
+
+def normal_(t, mean=0.0, std=1.0, *, generator=None):
+    """Fills ``t`` with values drawn from the normal distribution N(mean, std²), in place;
+    returns ``t``. Draws from the framework generator (rules as ``fill_``)."""
+    _float_target(t, "normal_")
+    if std < 0:
+        raise RuntimeError(f"normal_: std must be non-negative, got {std}")
+    rng = generator or al_random.generator()
+    return _inplace(t, "normal_", lambda d: np.copyto(d, rng.normal(mean, std, d.shape),
+                                                      casting="unsafe"))
+
+
+def masked_fill_(t, mask, value):
+    """Sets the elements of ``t`` where the bool ``mask`` (broadcast to ``t``) is True to
+    ``value``, in place; returns ``t`` (rules as ``fill_``)."""
+    mask = _data(mask)
+    if mask.dtype != np.bool_:
+        raise TypeError(f"masked_fill_: mask must be a bool tensor, got {mask.dtype}")
+    return _inplace(t, "masked_fill_", lambda d: np.copyto(d, _data(value), casting="unsafe",
+                                                           where=np.broadcast_to(mask, d.shape)))

@@ -41,7 +41,8 @@ def test_forward_and_backward(shape, dtype, nthreads):
 def test_backward_matches_finite_differences():
     x, g = randn((4, 6), np.float64), randn((4, 6), np.float64, 1)
     gamma, beta = randn(6, np.float64, 2), randn(6, np.float64, 3)
-    loss = lambda x_, ga: float((K.layernorm_forward(x_, ga, beta, 1e-3)[0] * g).sum())
+    def loss(x_, ga):
+        return float((K.layernorm_forward(x_, ga, beta, 1e-3)[0] * g).sum())
     _, mean, rstd = K.layernorm_forward(x, gamma, beta, 1e-3)
     dx, dgamma, _ = K.layernorm_backward(g, x, mean, rstd, gamma)
     h = 1e-6

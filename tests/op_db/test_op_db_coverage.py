@@ -13,11 +13,15 @@ permute squeeze unsqueeze expand broadcast_to cat stack split chunk""".split()
 API_POINTWISE_OPS = """sin cos tan asin acos atan atan2 sinh cosh erf exp2 expm1 log2 log10 log1p
 reciprocal rsqrt square sign floor ceil round trunc frac fmod remainder floor_divide lerp logaddexp
 nan_to_num isnan isinf isfinite isclose allclose mul add sub div""".split()
-API_TENSOR_OPS += API_POINTWISE_OPS
+# API.md, "Tensors, second edition", Indexing and shape
+API_INDEXING_OPS = """gather scatter scatter_add index_select masked_fill masked_select
+take_along_dim nonzero narrow unbind tril triu diag diagonal flip roll repeat tile repeat_interleave
+movedim swapaxes unflatten meshgrid sort argsort topk t""".split()
+API_TENSOR_OPS += API_POINTWISE_OPS + API_INDEXING_OPS
 METHOD_ONLY = {"expand"}
-FUNCTION_ONLY = {"cat", "stack", "tensor"}
+FUNCTION_ONLY = {"cat", "stack", "tensor", "meshgrid"}
 NOT_DIFFERENTIABLE = {"argmax", "argmin", "tensor", "isnan", "isinf", "isfinite", "isclose",
-                      "allclose"}
+                      "allclose", "nonzero", "argsort"}
 API_NAMES = """Tensor tensor from_numpy zeros ones empty full zeros_like ones_like arange eye rand randn
 manual_seed float32 float64 int64 bool set_default_dtype no_grad enable_grad is_grad_enabled
 gradcheck gradcheck_report gradgradcheck GradcheckError set_num_threads get_num_threads""".split()
