@@ -291,21 +291,21 @@ def test_setitem_with_ints_beside_index_tensors_follows_the_same_order():
     np.testing.assert_array_equal(t.numpy(), expected)
 
 
-# ---- ._data ----------------------------------------------------------------------------------------
+# ---- .data ----------------------------------------------------------------------------------------
 def test_data_is_a_detached_tensor_sharing_memory():
     p = al.nn.Parameter(al.ones(3))
-    d = p._data
+    d = p.data
     assert isinstance(d, al.Tensor) and not d.requires_grad and d.grad_fn is None
-    p._data.add_(al.full((3,), 2.0))  # the classic manual SGD update
+    p.data.add_(al.full((3,), 2.0))  # the classic manual SGD update
     assert p.tolist() == [3.0, 3.0, 3.0] and p.requires_grad
-    assert p._data.numpy().tolist() == [3.0, 3.0, 3.0]
+    assert p.data.numpy().tolist() == [3.0, 3.0, 3.0]
 
 
 def test_changes_through_data_are_not_seen_by_autograd():
-    """As PyTorch: ._data has its own version counter (unlike detach())."""
+    """As PyTorch: .data has its own version counter (unlike detach())."""
     x = al.ones(3, requires_grad=True)
     y = (x * x).sum()
-    x._data.mul_(2)
+    x.data.mul_(2)
     y.backward()
     assert x.grad.tolist() == [4.0, 4.0, 4.0]  # the changed values, silently (PyTorch's rule)
     z = al.ones(3, requires_grad=True)
@@ -319,8 +319,8 @@ def test_changes_through_data_are_not_seen_by_autograd():
 def test_assigning_data_replaces_the_values_keeping_the_parameter():
     layer = al.nn.Linear(2, 2)
     weight = layer.weight
-    layer.weight._data = al.zeros(2, 2)
+    layer.weight.data = al.zeros(2, 2)
     assert layer.weight is weight and layer.weight.requires_grad
     assert layer.weight.tolist() == [[0.0, 0.0], [0.0, 0.0]]
     with pytest.raises(TypeError, match="Tensor"):
-        layer.weight._data = [[1.0]]
+        layer.weight.data = [[1.0]]
