@@ -64,7 +64,11 @@ def main(argv=None):
         for _ in range(args.rounds):
             for name, tree in trees.items():
                 env = dict(os.environ, PYTHONPATH=tree)
-                proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--child",
+                # a tree with its own virtual environment runs in it (its kernels/ are
+                # installed there as autograd_lite.kernels); otherwise this interpreter
+                own = os.path.join(tree, ".venv", "bin", "python")
+                python = own if os.path.exists(own) else sys.executable
+                proc = subprocess.run([python, os.path.abspath(__file__), "--child",
                                        workload, "--repeats", str(args.repeats),
                                        "--before", "-"], capture_output=True, text=True,
                                       env=env, cwd="/")

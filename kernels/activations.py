@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import threads
-from .threads import chunk_bounds
+from ._chunks import chunk_bounds
 from ._checks import as_float, like, matrix, out_array, vector_for
 from .fastmath import fexp, fsigmoid, ftanh
 

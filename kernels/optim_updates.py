@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import threads
-from .threads import chunk_bounds
+from ._chunks import chunk_bounds
 
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
 

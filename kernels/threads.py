@@ -18,18 +18,17 @@ for memory-bound loops and about 8K for loops that evaluate exp/tanh per element
 At-fork rule: Numba's OpenMP layer (GNU libgomp) cannot run in a process forked from one that
 had started it: the child's first parallel kernel printed "Terminating: fork() called from a
 process already using GNU OpenMP" and died, and a ``multiprocessing`` fork pool then hung
-forever re-spawning workers. The pool is started as soon as this module is imported (it reads
-Numba's thread count), so in a child of ``os.fork`` (the "fork" start method) every kernel runs
+forever re-spawning workers. The pool starts once numba has run a kernel, so in a child of
+``os.fork`` (the "fork" start method) every kernel runs
 serial (``get_num_threads()`` is 1, and ``set_num_threads(n > 1)`` raises, saying to use the
 "spawn" or "forkserver" start method, as the tune process pool does). The BLAS is unaffected
 (OpenBLAS re-creates its threads after fork).
 """
 import ctypes
 import os
+import sys
 
-import numba
 import numpy as np
-from numba import njit
 
 PARALLEL_MIN_MEMORY_BOUND = 1 << 16  # elements: relu, dropout, optimizer updates, copies
 PARALLEL_MIN_TRANSCENDENTAL = 1 << 13  # elements: sigmoid, tanh, exp, softmax rows
@@ -58,7 +57,30 @@ THRESHOLDS = {
 # n: the thread count; blas_max: the most BLAS threads a large GEMM gets (None: not read yet);
 # blas_now: the count the BLAS is set to now (None: unknown); forked: in a fork child of a
 # process whose OpenMP pool had started
-_state = {"n": numba.get_num_threads(), "blas_max": None, "blas_now": None, "forked": False}
+_state = {"n": None, "blas_max": None, "blas_now": None, "forked": False}
+
+
+def _numba():
+    """numba, imported on first need (``import autograd_lite`` does not import it: see
+    kernels/__init__.py), after ``_numba_setup`` has prepared its cache and OpenMP settings."""
+    from . import _numba_setup  # noqa: F401
+    import numba
+    return numba
+
+
+def _default_threads():
+    """Numba's own default thread count, read without importing numba: ``NUMBA_NUM_THREADS``
+    when set, else the cores this process may run on (numba.config's rule)."""
+    value = os.environ.get("NUMBA_NUM_THREADS")
+    if value:
+        return int(value)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity API (macOS, Windows)
+        return os.cpu_count() or 1
+
+
+_state["n"] = _default_threads()
 _blas = {}  # "set"/"get": the BLAS library's own ctypes functions, found once (_blas_functions)
 
 
@@ -73,6 +95,7 @@ def set_num_threads(n: int) -> int:
     ``n`` must be between 1 and the number of threads Numba started with
     (``numba.config.NUMBA_NUM_THREADS``, the machine's cores unless ``NUMBA_NUM_THREADS`` is set).
     """
+    numba = _numba()
     n_max = numba.config.NUMBA_NUM_THREADS
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= n_max:
         raise ValueError(f"set_num_threads: n must be an int between 1 and {n_max}, got {n!r}")
@@ -175,6 +198,9 @@ def _set_blas(n, every_blas=False):
 
 
 def _omp_pool_started():
+    if "numba" not in sys.modules:  # numba never ran in this process: no pool to inherit
+        return False
+    import numba
     from numba.np.ufunc import parallel
     if not getattr(parallel, "_is_initialized", True):
         return False
@@ -191,15 +217,3 @@ def _after_fork_in_child():
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-@njit(cache=True)
-def chunk_bounds(c, n, parts):
-    """Elements ``[lo, hi)`` of chunk ``c`` when a ``prange`` loop splits ``n`` elements into
-    ``parts`` chunks: equal chunks rounded up to a multiple of 64 elements, so every chunk but
-    the last starts on a cache-line and SIMD boundary. The one copy of this formula, called
-    from the ``*_par`` kernels (a jitted helper in another module is safe here: the stale-cache
-    guard of ``_numba_setup.py`` hashes every kernels/*.py)."""
-    step = ((n + parts - 1) // parts + 63) // 64 * 64
-    lo = min(c * step, n)
-    return lo, min(lo + step, n)

@@ -37,7 +37,8 @@ from ..tensor import Tensor, _wrap
 from . import anomaly
 
 _next_seq = itertools.count().__next__
-_grad_enabled = grad_mode._enabled.get  # this thread's grad mode (a ContextVar's getter)
+_grad_flags = grad_mode._flags.get  # this thread's grad-mode list (grad_mode's docstring)
+_DEFAULT_FLAGS = grad_mode.DEFAULT
 
 #: ``Context._tensor_io`` while the engine runs a ``vjp`` under ``create_graph``: saved_tensors
 #: then returns Tensors connected to the graph (see ``Context._connected``)
@@ -168,7 +169,7 @@ class Function:
         # are unpacked by hand, more by one loop; an unrecorded op (no_grad, or no input
         # requiring grad) skips all tape bookkeeping
         n = len(args)
-        if not _grad_enabled():
+        if not _grad_flags(_DEFAULT_FLAGS)[0]:
             # no_grad (gradcheck's objective, evaluation): nothing is recorded
             return _apply_unrecorded(cls, args, None)
 

@@ -144,7 +144,8 @@ def add(a, b, *, alpha=1):
     Returns:
         Tensor: the broadcast shape, in the promoted dtype.
     """
-    a, b = promote_operands(a, b)
+    if type(a) is not Tensor or type(b) is not Tensor or a._data.dtype is not b._data.dtype:
+        a, b = promote_operands(a, b)  # the common case (one dtype) skips the call
     return Add.apply(a, b if alpha == 1 else _scaled(b, alpha))
 
 
@@ -162,7 +163,8 @@ def sub(a, b, *, alpha=1):
     Returns:
         Tensor: the broadcast shape, in the promoted dtype.
     """
-    a, b = promote_operands(a, b)
+    if type(a) is not Tensor or type(b) is not Tensor or a._data.dtype is not b._data.dtype:
+        a, b = promote_operands(a, b)
     return Sub.apply(a, b if alpha == 1 else _scaled(b, alpha))
 
 
@@ -220,7 +222,9 @@ def mul(a, b):
     Returns:
         Tensor: the broadcast shape, in the promoted dtype.
     """
-    return Mul.apply(*promote_operands(a, b))
+    if type(a) is not Tensor or type(b) is not Tensor or a._data.dtype is not b._data.dtype:
+        a, b = promote_operands(a, b)
+    return Mul.apply(a, b)
 
 
 def div(a, b, *, rounding_mode=None):

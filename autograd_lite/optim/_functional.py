@@ -12,15 +12,15 @@ numpy path uses in-place ufuncs to keep its temporaries few, but it makes severa
 import numpy as np
 
 from ..dtypes import kernel_dtype
-from ..kernels import optim_updates as _kernels
+from .. import kernels
 
 #: set to False to force the numpy path everywhere
 use_kernels = True
 
 def kernels_available():
-    """Whether the fused Numba update kernels were importable (always, since they are part of
-    the package and the ops import them too; kept for callers that ask)."""
-    return _kernels is not None
+    """Whether the fused Numba update kernels can run (always: they are part of the package;
+    kept for callers that ask). Asking does not load them (kernels load on first use)."""
+    return True
 
 
 def zeros_state(param):
@@ -32,7 +32,7 @@ def zeros_state(param):
 def _kernel_grad(param, grad, *state):
     """The gradient to hand the kernel (made C-contiguous if it is not), or None when the
     kernel cannot run on these arrays."""
-    if not use_kernels or _kernels is None:
+    if not use_kernels:
         return None
     if not kernel_dtype(param.dtype):
         return None
@@ -70,14 +70,14 @@ def many_grad(param, grad, *state):
 def sgd_update_many(params, grads, bufs, lr, momentum, dampening, nesterov, weight_decay):
     """``sgd_update`` of many parameters of one dtype at once (flat arrays, each accepted by
     ``many_grad``; ``bufs`` ignored when momentum is 0): the same kernel loop per parameter."""
-    _kernels.sgd_step_many(params, grads, bufs, lr, momentum, dampening, nesterov,
+    kernels.optim_updates.sgd_step_many(params, grads, bufs, lr, momentum, dampening, nesterov,
                            weight_decay)
 
 
 def adam_update_many(params, grads, exp_avgs, exp_avg_sqs, step, lr, beta1, beta2, eps,
                      weight_decay, decoupled):
     """``adam_update`` (no amsgrad) of many parameters of one dtype sharing the step ``step``."""
-    _kernels.adam_step_many(params, grads, exp_avgs, exp_avg_sqs, int(step), lr, beta1, beta2,
+    kernels.optim_updates.adam_step_many(params, grads, exp_avgs, exp_avg_sqs, int(step), lr, beta1, beta2,
                             eps, weight_decay, decoupled)
 
 
@@ -87,7 +87,7 @@ def sgd_update(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay
     ``d = d + μ·buf`` (nesterov) or ``buf``; ``p -= lr·d``."""
     g = _kernel_grad(param, grad, buf)
     if g is not None:
-        _kernels.sgd_step(param, g, buf, lr, momentum, dampening, nesterov, weight_decay,
+        kernels.optim_updates.sgd_step(param, g, buf, lr, momentum, dampening, nesterov, weight_decay,
                           False)
         return
     d = grad + weight_decay * param if weight_decay != 0 else grad
@@ -106,7 +106,7 @@ def rmsprop_update(param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weigh
     ``buf = μ·buf + g/den``, ``p -= lr·buf``; else ``p -= lr·g/den``."""
     g = _kernel_grad(param, grad, square_avg, grad_avg, buf)
     if g is not None:
-        _kernels.rmsprop_step(param, g, square_avg, lr, alpha, eps, weight_decay, momentum,
+        kernels.optim_updates.rmsprop_step(param, g, square_avg, lr, alpha, eps, weight_decay, momentum,
                               grad_avg is not None, grad_avg, buf)
         return
     g = grad + weight_decay * param if weight_decay != 0 else grad
@@ -143,10 +143,10 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, lr, beta
     """
     g = _kernel_grad(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq)
     if g is not None:
-        _kernels.adam_step(param, g, exp_avg, exp_avg_sq, int(step), lr, beta1, beta2, eps,
+        kernels.optim_updates.adam_step(param, g, exp_avg, exp_avg_sq, int(step), lr, beta1, beta2, eps,
                            weight_decay, max_exp_avg_sq is not None, max_exp_avg_sq, decoupled)
         return
-    lr_c, _, _, _, inv_sqrt_bc2, wd, decay = _kernels.adam_scalars(
+    lr_c, _, _, _, inv_sqrt_bc2, wd, decay = kernels.optim_updates.adam_scalars(
         param.dtype, step, lr, beta1, beta2, eps, weight_decay, decoupled)
     if decoupled:
         param *= decay

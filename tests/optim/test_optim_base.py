@@ -296,11 +296,11 @@ def test_kernel_is_used_for_contiguous_float_params(monkeypatch):
     # every parameter update goes through a kernel: one a parameter (adam_step), or several
     # small parameters in one call (adam_step_many, counted per parameter)
     calls = []
-    real = _functional._kernels.adam_step
-    monkeypatch.setattr(_functional._kernels, "adam_step",
+    real = _functional.kernels.optim_updates.adam_step
+    monkeypatch.setattr(_functional.kernels.optim_updates, "adam_step",
                         lambda *a, **k: (calls.append(1), real(*a, **k))[1])
-    real_many = _functional._kernels.adam_step_many
-    monkeypatch.setattr(_functional._kernels, "adam_step_many",
+    real_many = _functional.kernels.optim_updates.adam_step_many
+    monkeypatch.setattr(_functional.kernels.optim_updates, "adam_step_many",
                         lambda *a, **k: (calls.extend([1] * len(a[0])), real_many(*a, **k))[1])
     run_optimizer(CONFIGS["adam"], initial_values(41), steps=2)
     assert len(calls) == 4

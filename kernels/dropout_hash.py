@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import threads
-from .threads import chunk_bounds
+from ._chunks import chunk_bounds
 from ._checks import as_float, out_array
 
 _FLAGS = dict(cache=True, error_model="numpy", fastmath={"contract"})
