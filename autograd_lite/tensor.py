@@ -363,11 +363,13 @@ class Tensor:
 
     # ---- methods that mirror the functions in ops -------------------------------------------
     # ``axis=`` is PyTorch's alias of ``dim`` (ops._dims.dim_or_axis); keyword-only, as there
-    def sum(self, dim=None, keepdim=False, **axis_or_dtype):
-        return ops.sum(self, dim, keepdim, **axis_or_dtype)
+    def sum(self, dim=None, keepdim=False, *, axis=None, dtype=None):
+        if axis is None and dtype is None:  # loss.sum(): no keywords to pass on
+            return ops.sum(self, dim, keepdim)
+        return ops.sum(self, dim, keepdim, axis=axis, dtype=dtype)
 
-    def mean(self, dim=None, keepdim=False, **axis_or_dtype):
-        return ops.mean(self, dim, keepdim, **axis_or_dtype)
+    def mean(self, dim=None, keepdim=False, *, axis=None, dtype=None):
+        return ops.mean(self, dim, keepdim, axis=axis, dtype=dtype)
 
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
         return ops.var(self, dim, unbiased, keepdim, correction=correction, axis=axis)
