@@ -324,3 +324,42 @@ def test_assigning_data_replaces_the_values_keeping_the_parameter():
     assert layer.weight.tolist() == [[0.0, 0.0], [0.0, 0.0]]
     with pytest.raises(TypeError, match="Tensor"):
         layer.weight.data = [[1.0]]
+
+
+# ---- bugs found from outside ---------------------------------------------------------------------
+def test_cross_entropy_ignore_index_on_a_real_class_ignores_it():
+    """The fused kernel path ignored nothing when ignore_index named a class that occurs."""
+    rng = np.random.default_rng(3)
+    logits = rng.normal(size=(6, 4)).astype(np.float32)
+    target = np.array([0, 2, 2, 1, 3, 2])
+    x = al.tensor(logits, requires_grad=True)
+    loss = al.nn.functional.cross_entropy(x, al.tensor(target), ignore_index=2)
+    logp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    keep = target != 2
+    expected = -logp[np.arange(6), target][keep].mean()
+    assert loss.item() == pytest.approx(expected, rel=1e-5)
+    loss.backward()
+    assert np.all(x.grad.numpy()[~keep] == 0)
+    torch = pytest.importorskip("torch", reason="torch not installed: compared to the formula")
+    t = torch.tensor(logits, requires_grad=True)
+    t_loss = torch.nn.functional.cross_entropy(t, torch.tensor(target), ignore_index=2)
+    t_loss.backward()
+    assert loss.item() == pytest.approx(t_loss.item(), rel=1e-5)
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("base, exponent", [(0.0, 2.0), (0.0, 0.0), (0.0, 0.3), (1.5, 0.0),
+                                            (0.0, 1.0), (2.0, 0.5)])
+def test_pow_gradients_at_zero_are_pytorchs(base, exponent):
+    """0 ** y and x ** 0 have finite gradients (0 where PyTorch gives 0), never NaN/-inf."""
+    a = al.tensor([base], dtype=al.float64, requires_grad=True)
+    b = al.tensor([exponent], dtype=al.float64, requires_grad=True)
+    (a ** b).sum().backward()
+    ga, gb = a.grad.item(), b.grad.item()
+    assert not np.isnan(gb) and not np.isnan(ga)
+    torch = pytest.importorskip("torch", reason="torch not installed: finite checked only")
+    ta = torch.tensor([base], dtype=torch.float64, requires_grad=True)
+    tb = torch.tensor([exponent], dtype=torch.float64, requires_grad=True)
+    (ta ** tb).sum().backward()
+    assert ga == pytest.approx(ta.grad.item()) or (np.isinf(ga) and np.isinf(ta.grad.item()))
+    assert gb == pytest.approx(tb.grad.item())
