@@ -46,16 +46,17 @@ def lenet(nn):
 
 
 def lenet_cases(batch=64, seed=0, libs=("autograd_lite", "torch")):
-    """{lib: one training step} on the same data, from the same initial weights."""
-    import autograd_lite as al
+    """{lib: one training step} on the same data, from the same initial weights when both
+    libraries run (a single-library case imports only that library, for the RSS children)."""
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((batch, 1, 28, 28)).astype(np.float32)
     y = rng.integers(0, 10, batch)
-    al.manual_seed(seed)
-    model = lenet(al.nn)
-    weights = {k: v._data.copy() for k, v in model.state_dict().items()}
-    cases = {}
+    cases, weights = {}, None
     if "autograd_lite" in libs:
+        import autograd_lite as al
+        al.manual_seed(seed)
+        model = lenet(al.nn)
+        weights = {k: v._data.copy() for k, v in model.state_dict().items()}
         opt = al.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
         xa, ya = al.tensor(x), al.tensor(y)
         F = al.nn.functional
@@ -65,10 +66,11 @@ def lenet_cases(batch=64, seed=0, libs=("autograd_lite", "torch")):
             F.cross_entropy(model(xa), ya).backward()
             opt.step()
         cases["autograd_lite"] = al_step
-    torch = _torch()
-    if torch is not None and "torch" in libs:
+    torch = _torch() if "torch" in libs else None
+    if torch is not None:
         tm = lenet(torch.nn)
-        tm.load_state_dict({k: torch.tensor(v) for k, v in weights.items()})
+        if weights is not None:
+            tm.load_state_dict({k: torch.tensor(v) for k, v in weights.items()})
         topt = torch.optim.SGD(tm.parameters(), lr=0.01, momentum=0.9)
         xt, yt = torch.tensor(x), torch.tensor(y)
 
