@@ -36,6 +36,8 @@ def add_parser(subparsers):
     g.add_argument("--split", type=_floats, metavar="TRAIN,DEV,TEST",
                    help="fractions of the train/dev/test sets (default 0.6,0.2,0.2)")
     g = p.add_argument_group("model")
+    g.add_argument("--model", help="mlp (default) or cnn: two 3x3 conv + BatchNorm2d blocks on "
+                                   "the digits as 1x8x8 images before the hidden layers")
     g.add_argument("--hidden", metavar="SIZES",
                    help="hidden layer sizes, comma separated (default 256,128; '' for none)")
     g.add_argument("--activation", help=f"one of {_NAMES['activations']} (default relu)")
@@ -95,7 +97,7 @@ def _floats(text):
         raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {text!r}")
 
 
-SETTINGS = ("dataset", "n_samples", "noise", "split", "hidden", "activation", "init",
+SETTINGS = ("dataset", "n_samples", "noise", "split", "model", "hidden", "activation", "init",
             "init_scale", "batchnorm", "dropout", "l2", "optimizer", "lr", "beta", "beta2", "eps",
             "schedule", "decay", "step_size", "batch_size", "epochs", "seed", "bayes_error",
             "tolerance", "out", "overwrite", "checkpoint_every", "resume", "progress", "plots")

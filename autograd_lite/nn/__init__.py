@@ -3,6 +3,7 @@ from . import functional, init, utils
 from .activation import (ELU, GELU, Flatten, Hardtanh, Identity, LeakyReLU, LogSoftmax, Mish,
                          ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softplus, Tanh, Unflatten)
 from .batchnorm import BatchNorm1d, BatchNorm2d
+from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .containers import ModuleDict, ModuleList, Sequential
 from .distance import CosineSimilarity
 from .dropout import Dropout
@@ -11,6 +12,8 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDi
                    MSELoss, NLLLoss, SmoothL1Loss)
 from .module import Module, Parameter
 from .normalization import GroupNorm, LayerNorm
+from .pooling import (AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d,
+                      Upsample)
 from .sparse import Embedding
 
 __all__ = ["Module", "Parameter", "Sequential", "ModuleList", "ModuleDict", "Linear", "ReLU",
@@ -19,4 +22,5 @@ __all__ = ["Module", "Parameter", "Sequential", "ModuleList", "ModuleDict", "Lin
            "BCEWithLogitsLoss", "MSELoss", "L1Loss", "functional", "init", "utils",
            "LayerNorm", "GroupNorm", "Embedding", "GELU", "SiLU", "ELU", "Softplus", "Mish",
            "Hardtanh", "ReLU6", "Unflatten", "CosineSimilarity", "SmoothL1Loss", "HuberLoss",
-           "KLDivLoss"]
+           "KLDivLoss", "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d",
+           "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d", "Upsample"]

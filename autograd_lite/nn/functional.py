@@ -17,7 +17,9 @@ __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_so
            # second edition (issue 12), from the modules imported at the end of this file
            "layer_norm", "group_norm", "embedding", "one_hot", "normalize", "cosine_similarity",
            "gelu", "silu", "elu", "softplus", "mish", "hardtanh", "relu6", "smooth_l1_loss",
-           "huber_loss", "kl_div", "scaled_dot_product_attention"]
+           "huber_loss", "kl_div", "scaled_dot_product_attention",
+           "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d",
+           "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "pad", "interpolate"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -371,7 +373,10 @@ def l1_loss(input, target, reduction="mean"):  # noqa: A002
 # ---- second edition (issue 12): composed from public ops in their own modules --------------
 from ._activations import elu, gelu, hardtanh, mish, relu6, silu, softplus  # noqa: E402
 from .attention import scaled_dot_product_attention  # noqa: E402
+from .conv import conv1d, conv2d, conv_transpose2d  # noqa: E402
 from .distance import cosine_similarity, normalize  # noqa: E402
 from .normalization import group_norm, layer_norm  # noqa: E402
+from .pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d,  # noqa: E402
+                      avg_pool2d, interpolate, max_pool1d, max_pool2d, pad)
 from .robust_losses import huber_loss, kl_div, smooth_l1_loss  # noqa: E402
 from .sparse import embedding, one_hot  # noqa: E402

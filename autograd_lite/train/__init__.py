@@ -3,7 +3,8 @@
 - ``TrainConfig`` (config.py): every setting, from flags or a TOML/JSON file, validated before
   training (``ConfigError``).
 - ``build_mlp`` (model.py): Linear → [BatchNorm1d] → activation → [Dropout] per hidden layer,
-  initialised with zeros / random×scale / He / Xavier.
+  initialised with zeros / random×scale / He / Xavier; ``build_cnn``: two 3×3 conv +
+  BatchNorm2d blocks and a max pool before those layers (``model = "cnn"``, image data).
 - ``train`` (loop.py): mini-batches, gd/momentum/rmsprop/adam, learning-rate decay, L2,
   metrics per epoch, progress bar, checkpoints, bit-for-bit ``resume``, Ctrl-C.
 - report.py: the accuracy table, the bias/variance verdict, metrics.json and the plots.
@@ -17,12 +18,12 @@ result.final["test"]["accuracy"]
 """
 from .config import ConfigError, TrainConfig, load_config_file
 from .loop import TrainResult, fit, make_optimizer, make_scheduler, run_epoch, train
-from .model import build_mlp, evaluate, init_linear_, loss_fn, predict
+from .model import build_cnn, build_mlp, build_model, evaluate, init_linear_, loss_fn, predict
 from .report import Verdict, verdict
 
 __all__ = ["ConfigError", "TrainConfig", "load_config_file", "TrainResult", "train", "fit",
-           "run_epoch", "make_optimizer", "make_scheduler", "build_mlp", "init_linear_",
-           "loss_fn", "predict", "evaluate", "Verdict", "verdict", "objective"]
+           "run_epoch", "make_optimizer", "make_scheduler", "build_mlp", "build_cnn", "build_model",
+           "init_linear_", "loss_fn", "predict", "evaluate", "Verdict", "verdict", "objective"]
 
 
 def objective(config, reporter=None, **fixed):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..cli.errors import UsageError
 
-__all__ = ["TrainConfig", "ConfigError", "load_config_file", "DATASETS", "ACTIVATIONS",
+__all__ = ["TrainConfig", "ConfigError", "load_config_file", "DATASETS", "MODELS", "ACTIVATIONS",
            "INITS", "OPTIMIZERS", "SCHEDULES", "TWO_D_DATASETS"]
 
 
@@ -36,6 +36,10 @@ class ConfigError(UsageError):
 
 DATASETS = ("digits", "moons", "circles", "spirals", "flower")
 TWO_D_DATASETS = ("moons", "circles", "spirals", "flower")
+#: mlp: the course's fully connected net; cnn: two 3x3 conv + BatchNorm2d blocks on the 8x8
+#: digits as 1x8x8 images, then the same fully connected layers (train/model.py, build_cnn)
+MODELS = ("mlp", "cnn")
+IMAGE_DATASETS = ("digits",)
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
 # zeros: every weight 0 (fails to break symmetry); random: randn · init_scale (the course's
 # ×10); he: randn·√(2/n[l−1]); xavier: the course's randn·√(1/n[l−1]); default: PyTorch's
@@ -60,6 +64,7 @@ class TrainConfig:
     noise: float | None = None        # 2-D sets only (default: the set's own)
     split: tuple = (0.6, 0.2, 0.2)    # train / dev / test fractions
     # model
+    model: str = "mlp"                # "cnn": conv layers first (image data sets only)
     hidden: tuple = (256, 128)
     activation: str = "relu"
     init: str = "he"
@@ -150,7 +155,7 @@ class TrainConfig:
             self.hidden = tuple(self.hidden)
         if isinstance(self.split, (list, tuple)):
             self.split = tuple(self.split)
-        for name in ("dataset", "activation", "init", "optimizer", "schedule"):
+        for name in ("dataset", "model", "activation", "init", "optimizer", "schedule"):
             value = getattr(self, name)
             if isinstance(value, str):
                 setattr(self, name, value.strip().lower().replace("-", "_"))
@@ -162,6 +167,10 @@ class TrainConfig:
     def validate(self):
         """Raise ``ConfigError`` for the first bad value; return self when all are fine."""
         _choice("dataset", self.dataset, DATASETS)
+        _choice("model", self.model, MODELS)
+        if self.model == "cnn" and self.dataset not in IMAGE_DATASETS:
+            raise ConfigError(f"model: cnn needs an image data set ({', '.join(IMAGE_DATASETS)}); "
+                              f"{self.dataset!r} has 2-D points, use model = mlp")
         _choice("activation", self.activation, ACTIVATIONS)
         _choice("init", self.init, INITS)
         _choice("optimizer", self.optimizer, OPTIMIZERS)

@@ -29,7 +29,7 @@ from ..data import DataLoader, TensorDataset
 from ..nn.utils import l2_penalty
 from .config import ConfigError, TrainConfig
 from .data import Splits, splits_for
-from .model import build_mlp, evaluate, loss_fn
+from .model import build_model, evaluate, loss_fn
 
 __all__ = ["train", "TrainResult", "make_optimizer", "make_scheduler", "run_epoch", "fit",
            "CHECKPOINT_NAME", "read_checkpoint_config"]
@@ -301,8 +301,7 @@ def train(cfg: TrainConfig, callback=None, log=print, report=True) -> TrainResul
 
     splits = splits_for(cfg)
     manual_seed(cfg.seed)
-    model = build_mlp(splits.n_features, cfg.hidden, splits.n_classes, cfg.activation, cfg.init,
-                      cfg.batchnorm, cfg.dropout, cfg.init_scale)
+    model = build_model(cfg, splits.n_features, splits.n_classes)
     optimizer = make_optimizer(cfg, model.parameters())
     scheduler = make_scheduler(cfg, optimizer)
     loader = make_loader(splits.X_train, splits.y_train, cfg.batch_size, cfg.seed, cfg.batchnorm)

@@ -16,7 +16,7 @@ import numpy as np
 from .. import nn, no_grad, tensor
 from ..nn import functional as F
 
-__all__ = ["build_mlp", "init_linear_", "loss_fn", "predict", "n_outputs", "layer_sizes"]
+__all__ = ["build_mlp", "build_cnn", "build_model", "init_linear_", "loss_fn", "predict", "n_outputs", "layer_sizes"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid,
                 "leaky_relu": nn.LeakyReLU}
@@ -75,6 +75,40 @@ def build_mlp(n_in, hidden, n_classes, activation="relu", init="he", batchnorm=F
     init_linear_(out, init, init_scale)
     layers.append(out)
     return nn.Sequential(*layers)
+
+
+def build_cnn(n_in, hidden, n_classes, activation="relu", init="he", batchnorm=True,
+              dropout=0.0, init_scale=10.0, channels=(16, 32)):
+    """A small CNN on rows of ``n_in`` = s·s pixels seen as 1×s×s images: two blocks
+    ``Conv2d 3×3 (pad 1) → [BatchNorm2d] → activation`` (no conv bias with batch norm, as in
+    the MLP), one 2×2 max pool, then ``build_mlp``'s layers on the flattened features."""
+    side = int(round(float(n_in) ** 0.5))
+    if side * side != int(n_in) or side < 2:
+        raise ValueError(f"build_cnn: {n_in} input features are not a square image")
+    if activation not in _ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of "
+                         f"{', '.join(_ACTIVATIONS)}")
+    layers = [nn.Unflatten(1, (1, side, side))]
+    width = 1
+    for c in channels:
+        conv = nn.Conv2d(width, int(c), 3, padding=1, bias=not batchnorm)
+        init_linear_(conv, init, init_scale)   # the same schemes; fan_in = C·3·3
+        layers.append(conv)
+        if batchnorm:
+            layers.append(nn.BatchNorm2d(int(c)))
+        layers.append(_ACTIVATIONS[activation]())
+        width = int(c)
+    layers += [nn.MaxPool2d(2), nn.Flatten()]
+    head = build_mlp(width * (side // 2) ** 2, hidden, n_classes, activation, init, batchnorm,
+                     dropout, init_scale)
+    return nn.Sequential(*layers, *head)
+
+
+def build_model(cfg, n_in, n_classes):
+    """The network a ``TrainConfig`` asks for (``cfg.model``: mlp or cnn)."""
+    build = build_cnn if cfg.model == "cnn" else build_mlp
+    return build(n_in, cfg.hidden, n_classes, cfg.activation, cfg.init, cfg.batchnorm,
+                 cfg.dropout, cfg.init_scale)
 
 
 def loss_fn(logits, target):

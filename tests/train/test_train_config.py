@@ -33,6 +33,8 @@ def test_defaults_are_valid_and_describe_the_default_run():
     (dict(split=(0.5, 0.2, 0.2)), ["split", "sum to 1"]),
     (dict(decay=1.5), ["decay"]),
     (dict(n_samples=100), ["n_samples", "digits"]),
+    (dict(model="resnet"), ["model", "resnet", "cnn"]),
+    (dict(model="cnn", dataset="moons"), ["model", "cnn", "moons"]),
 ])
 def test_bad_values_raise_clear_errors(change, words):
     with pytest.raises(ConfigError) as info:

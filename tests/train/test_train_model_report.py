@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from autograd_lite import nn
-from autograd_lite.train import build_mlp, verdict
+import autograd_lite as al
+from autograd_lite.train import TrainConfig, build_cnn, build_mlp, build_model, verdict
 from autograd_lite.train.report import format_table, table
 
 
@@ -68,3 +69,16 @@ def test_tables():
     assert "100.00%" in text and "85.00%" in text and "15.00%" in text
     t = table([{"a": "x", "b": 0.5}, {"a": "yy", "b": None}], formats={"b": ".1%"})
     assert "50.0%" in t and "-" in t.splitlines()[-1]
+
+
+def test_cnn_reads_rows_as_images_conv_blocks_then_the_mlp_layers():
+    model = build_cnn(64, (32,), 10, batchnorm=True, dropout=0.3)
+    kinds = [type(m).__name__ for m in model.children()]
+    assert kinds == ["Unflatten", "Conv2d", "BatchNorm2d", "ReLU", "Conv2d", "BatchNorm2d",
+                     "ReLU", "MaxPool2d", "Flatten", "Linear", "BatchNorm1d", "ReLU",
+                     "Dropout", "Linear"]
+    assert model[1].bias is None and model[9].in_features == 32 * 4 * 4
+    assert model(al.tensor(np.zeros((5, 64), np.float32))).shape == (5, 10)
+    assert type(build_model(TrainConfig(model="cnn"), 64, 10)[1]).__name__ == "Conv2d"
+    with pytest.raises(ValueError, match="square"):
+        build_cnn(60, (), 10)
