@@ -18,6 +18,7 @@ from .ops import (abs, argmax, argmin, broadcast_to, cat, chunk, clamp, clip, ex
                   permute, pow, relu, reshape, sigmoid, softmax, split, sqrt, squeeze, stack, std,
                   sum, tanh, transpose, unsqueeze, var, view, where)
 from .ops.elementwise_math import *  # noqa: F401,F403,A004
+from .ops.rounding import *  # noqa: F401,F403,A004
 from .ops.reductions_more import *  # noqa: F401,F403,A004
 from .ops.scans import *  # noqa: F401,F403
 from .ops.products import *  # noqa: F401,F403

@@ -13,7 +13,8 @@ This file is only the package's face. Each public function lives in the module o
 ``indexing``        getitem and the index preparation that setitem_ shares
 ``comparison``      lt, le, gt, ge, eq, ne (not differentiable)
 ``inplace``         add_, sub_, mul_, div_, fill_, copy_, setitem_
-``elementwise_math``  sin, cos, ..., erf, exp2, log1p, floor, fmod, remainder, lerp, isnan, ...
+``elementwise_math``  sin, cos, ..., erf, exp2, log1p, lerp, logaddexp, isnan, ...
+``rounding``        sign, floor, ceil, round, trunc, frac, fmod, remainder, floor_divide
 ``reductions_more``  prod, all, any, amax, amin, count_nonzero, norm
 ``scans``           cumsum, cumprod, cummax, cummin, logcumsumexp
 ``products``        mm, bmm, mv, dot, outer, addmm, einsum
@@ -24,7 +25,7 @@ This file is only the package's face. Each public function lives in the module o
 ==================  =====================================================================
 """
 from ._dims import normalize_dim, normalize_dims
-from . import elementwise_math, gather_scatter, rearrange, sorting
+from . import elementwise_math, gather_scatter, rearrange, rounding, sorting
 from .arithmetic import (Add, Div, Mul, Neg, Pow, Sub, add, div, divide, mul,  # noqa: A004
                          multiply, neg, pow, sub, subtract, true_divide)
 from .comparison import eq, ge, gt, le, lt, ne
@@ -43,6 +44,7 @@ from .shape import (BroadcastTo, Cast, Cat, Clone, Permute, Reshape, Split, as_t
                     squeeze, stack, transpose, unsqueeze, view)
 from .softmax import LogSoftmax, Softmax, log_softmax, softmax
 from .elementwise_math import *  # noqa: F401,F403,E402 (its own __all__, added below)
+from .rounding import *  # noqa: F401,F403,E402,A004
 from . import products, reductions_more, scans  # noqa: E402
 from .reductions_more import *  # noqa: F401,F403,E402,A004
 from .scans import *  # noqa: F401,F403,E402
@@ -78,7 +80,8 @@ __all__ = [
     # dims
     "normalize_dim", "normalize_dims",
 ]
-__all__ += elementwise_math.__all__  # trig, exp/log family, rounding, fmod/remainder, predicates
+__all__ += elementwise_math.__all__  # trig, exp/log family, lerp, logaddexp, predicates
+__all__ += rounding.__all__  # sign, floor, ceil, round, trunc, frac, fmod, remainder, //
 __all__ += reductions_more.__all__  # prod, all, any, amax, amin, count_nonzero, norm
 __all__ += scans.__all__  # cumsum, cumprod, cummax, cummin, logcumsumexp
 __all__ += products.__all__  # mm, bmm, mv, dot, outer, addmm, einsum

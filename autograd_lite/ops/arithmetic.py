@@ -245,7 +245,7 @@ def div(a, b, *, rounding_mode=None):
     """
     if rounding_mode is None:
         return Div.apply(*promote_operands(a, b, true_division=True))
-    from .elementwise_math import rounded_div  # it builds on this module
+    from .rounding import rounded_div  # it builds on this module
     return rounded_div(a, b, rounding_mode)
 
 
