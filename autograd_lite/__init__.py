@@ -20,6 +20,7 @@ from .ops import (abs, argmax, argmin, broadcast_to, cat, chunk, clamp, clip, ex
 from .ops.elementwise_math import *  # noqa: F401,F403,A004
 from .ops.rounding import *  # noqa: F401,F403,A004
 from .ops.reductions_more import *  # noqa: F401,F403,A004
+from .ops.norms import *  # noqa: F401,F403
 from .ops.scans import *  # noqa: F401,F403
 from .ops.products import *  # noqa: F401,F403
 from . import linalg  # noqa: E402
@@ -58,7 +59,8 @@ __all__ = [
     "manual_seed", "get_rng_state", "set_rng_state", "get_num_threads", "set_num_threads",
     "save", "load",
 ]
-__all__ += ops.reductions_more.__all__ + ops.scans.__all__ + ops.products.__all__
+__all__ += (ops.reductions_more.__all__ + ops.norms.__all__ + ops.scans.__all__
+            + ops.products.__all__)
 # indexing and shape (API.md's second edition): gather ... nonzero, narrow ... t, sort/argsort/topk
 __all__ += ops.gather_scatter.__all__ + ops.rearrange.__all__ + ops.sorting.__all__
 

@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 
-from .. import ops
+from .. import ops, random
+from ..ops import nn_ops as fused
 from ..tensor import Tensor
 
 __all__ = ["scaled_dot_product_attention"]
@@ -20,8 +21,6 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     triangle, as PyTorch); it excludes ``attn_mask``. ``dropout_p`` > 0 drops attention weights
     with the framework generator (seed with ``al.manual_seed``). A row with every key masked
     gives NaN, as PyTorch's math path."""
-    from . import functional as F  # dropout; imported here, functional imports this module
-
     if enable_gqa:
         raise NotImplementedError("scaled_dot_product_attention: enable_gqa=True is not "
                                   "supported by autograd_lite")
@@ -57,6 +56,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             raise TypeError(f"{who}: attn_mask must be bool or floating point, got "
                             f"{mask.dtype}")
     weights = ops.softmax(scores, -1)
-    if dropout_p > 0:
-        weights = F.dropout(weights, dropout_p, training=True)
+    if dropout_p > 0:  # the fused op F.dropout calls (functional imports this module)
+        if not 0.0 <= dropout_p <= 1.0:
+            raise ValueError(f"{who}: dropout_p must be between 0 and 1, got {dropout_p!r}")
+        weights = fused.Dropout.apply(weights, float(dropout_p), random.next_kernel_seed())
     return ops.matmul(weights, v)

@@ -15,7 +15,8 @@ This file is only the package's face. Each public function lives in the module o
 ``inplace``         add_, sub_, mul_, div_, fill_, copy_, setitem_
 ``elementwise_math``  sin, cos, ..., erf, exp2, log1p, lerp, logaddexp, isnan, ...
 ``rounding``        sign, floor, ceil, round, trunc, frac, fmod, remainder, floor_divide
-``reductions_more``  prod, all, any, amax, amin, count_nonzero, norm
+``reductions_more``  prod, all, any, amax, amin, count_nonzero
+``norms``           norm, and al.linalg's vector_norm, matrix_norm, norm
 ``scans``           cumsum, cumprod, cummax, cummin, logcumsumexp
 ``products``        mm, bmm, mv, dot, outer, addmm, einsum
 ``gather_scatter``  gather, scatter, scatter_add, index_select, masked_fill, masked_select, ...
@@ -45,9 +46,10 @@ from .shape import (BroadcastTo, Cast, Cat, Clone, Permute, Reshape, Split, as_t
 from .softmax import LogSoftmax, Softmax, log_softmax, softmax
 from .elementwise_math import *  # noqa: F401,F403,E402 (its own __all__, added below)
 from .rounding import *  # noqa: F401,F403,E402,A004
-from . import products, reductions_more, scans  # noqa: E402
+from . import norms, products, reductions_more, scans  # noqa: E402
 from .reductions_more import *  # noqa: F401,F403,E402,A004
 from .scans import *  # noqa: F401,F403,E402
+from .norms import *  # noqa: F401,F403,E402
 from .products import *  # noqa: F401,F403,E402
 from .gather_scatter import *  # noqa: F401,F403,E402
 from .rearrange import *  # noqa: F401,F403,E402
@@ -82,7 +84,8 @@ __all__ = [
 ]
 __all__ += elementwise_math.__all__  # trig, exp/log family, lerp, logaddexp, predicates
 __all__ += rounding.__all__  # sign, floor, ceil, round, trunc, frac, fmod, remainder, //
-__all__ += reductions_more.__all__  # prod, all, any, amax, amin, count_nonzero, norm
+__all__ += reductions_more.__all__  # prod, all, any, amax, amin, count_nonzero
+__all__ += norms.__all__  # norm (torch.norm); al.linalg's norms are in ops/norms.py too
 __all__ += scans.__all__  # cumsum, cumprod, cummax, cummin, logcumsumexp
 __all__ += products.__all__  # mm, bmm, mv, dot, outer, addmm, einsum
 __all__ += gather_scatter.__all__  # gather, scatter, masked_fill, nonzero, ...

@@ -13,7 +13,7 @@ from ..tensor import Tensor, _wrap
 from ._dims import normalize_dim, normalize_dims
 from .pointwise import where
 
-__all__ = ["prod", "all", "any", "amax", "amin", "count_nonzero", "norm"]
+__all__ = ["prod", "all", "any", "amax", "amin", "count_nonzero"]
 
 
 # ---- helpers --------------------------------------------------------------------------------
@@ -155,23 +155,3 @@ def count_nonzero(input, dim=None, *, axis=None):  # noqa: A002
     data = _tensor(input)._data
     dims = normalize_dims(_dim_or_axis(dim, axis, "count_nonzero"), data.ndim, "count_nonzero")
     return _wrap(np.asarray(np.count_nonzero(data, axis=dims), dtype=np.int64))
-
-
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None):  # noqa: A002
-    """``torch.norm``: a vector norm (``p`` a number, inf, -inf, or 'fro' over at most two dims:
-    the 2-norm of those elements) or the nuclear norm (``p='nuc'``, not implemented)."""
-    from .. import linalg
-    dim = _dim_or_axis(dim, axis, "norm")
-    if isinstance(dim, int):
-        dim = (dim,)
-    if isinstance(p, str):
-        if p == "fro":
-            if dim is not None and len(dim) > 2:
-                raise OpError(f"norm: 'fro' takes at most 2 dims, got dim={tuple(dim)}")
-            return linalg.vector_norm(input, 2, dim, keepdim, dtype=dtype)
-        if p == "nuc":
-            return linalg.matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim,
-                                      dtype=dtype)
-        raise OpError(f"norm: p must be a number, 'fro' or 'nuc', got {p!r}")
-    return linalg.vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
-
