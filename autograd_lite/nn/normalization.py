@@ -1,11 +1,13 @@
-"""Layer and group normalisation, composed from public ops (derivatives of every order for
-free): ``F.layer_norm`` / ``LayerNorm`` and ``F.group_norm`` / ``GroupNorm``, PyTorch's
-semantics, parameter names and initialisation (weight ones, bias zeros)."""
+"""Layer and group normalisation: ``F.layer_norm`` / ``LayerNorm`` (the fused kernel op
+``ops.nn_ops.LayerNorm`` for float32/float64, else composed from public ops) and
+``F.group_norm`` / ``GroupNorm`` (composed), PyTorch's semantics, parameter names and
+initialisation (weight ones, bias zeros)."""
 import numbers
 
 import numpy as np
 
 from .. import dtypes, grad_mode, ops
+from ..ops import nn_ops as fused
 from ..tensor import Tensor
 from .module import Module, Parameter
 
@@ -49,6 +51,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
         if p is not None and tuple(p.shape) != shape:
             raise RuntimeError(f"layer_norm: {name} of shape {tuple(p.shape)} does not match "
                                f"normalized_shape {list(shape)}")
+    if fused.fused_layer_norm_ok(x, weight, bias):
+        d = int(np.prod(shape))
+        flat = [None if p is None else p.reshape(d) for p in (weight, bias)]
+        return fused.LayerNorm.apply(x, flat[0], flat[1], d, float(eps))
     out = _normalize(x, tuple(range(x.ndim - k, x.ndim)), eps)
     if weight is not None:
         out = out * weight

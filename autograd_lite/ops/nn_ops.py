@@ -217,6 +217,58 @@ class BatchNormEval(NumpyFunction):
     vjp = backward
 
 
+# ---- layer normalisation -------------------------------------------------------------------
+class LayerNorm(NumpyFunction):
+    """y = (x − μ)/√(σ² + ε)·γ + β over the last ``d`` elements of each row (Ba, Kiros &
+    Hinton 2016; biased variance), for float32/float64: one fused Numba pass forward and one
+    backward (kernels/layernorm.py). Measured, forward + backward of (4096, 256) float32 with
+    γ, β, 1 thread, two runs: this op 3.62 / 3.51 ms, the composed ops 12.8 / 17.3 ms, PyTorch
+    3.64 / 4.53 ms. ``weight``/``bias`` are (d,) or None.
+    The ``vjp`` is the same gradient composed from ops, with the statistics recomputed from x,
+    so any order goes through; the registry checks the two on every sample."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, d, eps):
+        rows = np.ascontiguousarray(x).reshape(-1, d)
+        y, ctx.mean, ctx.rstd = kernels.layernorm_forward(rows, weight, bias, eps)
+        ctx.save_for_backward(x, weight)
+        ctx.d, ctx.eps = d, eps
+        return y.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad[:3]
+        d = ctx.d
+        dx, dgamma, dbeta = kernels.layernorm_backward(
+            np.ascontiguousarray(g, dtype=x.dtype).reshape(-1, d),
+            np.ascontiguousarray(x).reshape(-1, d), ctx.mean, ctx.rstd, weight)
+        return (dx.reshape(x.shape) if need_x else None, dgamma if need_w else None,
+                dbeta if need_b else None, None, None)
+
+    @staticmethod
+    def vjp(ctx, g):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad[:3]
+        rows, g2 = x.reshape(-1, ctx.d), g.reshape(-1, ctx.d)
+        centred = rows - rows.mean(1, keepdim=True)
+        invstd = ((centred * centred).mean(1, keepdim=True) + ctx.eps) ** -0.5
+        xhat = centred * invstd
+        gx = None
+        if need_x:
+            gy = g2 if weight is None else g2 * weight
+            gx = (invstd * (gy - gy.mean(1, keepdim=True)
+                            - xhat * (gy * xhat).mean(1, keepdim=True))).reshape(x.shape)
+        return (gx, (g2 * xhat).sum(0) if need_w else None, g2.sum(0) if need_b else None,
+                None, None)
+
+
+def fused_layer_norm_ok(x, weight, bias):
+    """The fused LayerNorm applies: float32/float64 input, and γ, β absent or of its dtype."""
+    return kernel_dtype(x.dtype) and x.numel() > 0 and all(
+        p is None or p.dtype == x.dtype for p in (weight, bias))
+
+
 # ---- dropout ------------------------------------------------------------------------------
 def dropout_mask(shape, dtype, p, seed):
     """The inverted-dropout mask: D = (U < keep_prob) / keep_prob with U uniform on [0, 1)
