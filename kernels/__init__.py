@@ -16,7 +16,7 @@ softmax_rows (softmax, log-softmax, fused cross-entropy), reductions, batchnorm,
 optim_updates (SGD, RMSprop, Adam/AdamW), linear (BLAS GEMM + Numba epilogue), threads (thread
 counts, size thresholds, and ``matmul``: every GEMM, with the BLAS's threads chosen by size),
 conv (conv2d and its gradients, conv_transpose2d; im2col + BLAS), pooling (max/avg/adaptive avg),
-layernorm.
+layernorm, special (erf).
 """
 import importlib
 
@@ -41,6 +41,7 @@ _MODULE_NAMES = {
                 "avg_pool2d_forward", "avg_pool2d_backward", "adaptive_avg_pool2d_forward",
                 "adaptive_avg_pool2d_backward"),
     "layernorm": ("layernorm_forward", "layernorm_backward"),
+    "special": ("erf",),
     "fastmath": (),
     "_chunks": (),
 }
