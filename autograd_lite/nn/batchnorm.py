@@ -81,8 +81,7 @@ class _BatchNorm(Module):
                     f"normalised with its own statistics: use a larger batch, or call eval() "
                     f"to use the running statistics.")
             tracked = buffers["num_batches_tracked"]
-            tracked._data += 1  # what add_(1) under no_grad does, without its checks
-            mark_modified(tracked)
+            count_batch(self, tracked)
             if self.momentum is None:
                 factor = 1.0 / float(tracked._data)
         use_batch_stats = self.training or not self.track_running_stats
@@ -108,3 +107,10 @@ class BatchNorm2d(_BatchNorm):
     """Over (N, C, H, W): statistics per channel C, over N, H and W."""
 
     _expected_dims = (4,)
+
+
+def count_batch(module, tracked):
+    """``num_batches_tracked += 1``: what add_(1) under no_grad does, without its checks. A
+    function of its own so that ``al.compile`` can record it (it runs outside the ops)."""
+    tracked._data += 1
+    mark_modified(tracked)
