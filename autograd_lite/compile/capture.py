@@ -1,0 +1,326 @@
+"""Recording one eager call: what ran, on which arrays, in which order.
+
+While a ``Recorder`` is active (``recording(rec)``, one place, restored in a ``finally``), a
+handful of framework entry points are swapped for versions that run the original AND note
+what it did: ``Function.apply`` (every op), ``autograd.backward`` (the backward walk, planned
+from the graph exactly as the engine will walk it), ``Optimizer.step``, the two
+``clear_grads`` call sites (``zero_grad``), the BatchNorm running-statistics and batch-count
+updates, ``random.next_kernel_seed`` (dropout seeds) and ``Module.__call__`` (train/eval
+flags). Everything that reads a tensor's values in Python (``item``, ``numpy``, ``bool``, ...),
+an in-place op, another random draw, ``autograd.grad`` or a Tensor built from an argument's
+array marks the recording as failed with its cause; the call still finishes eagerly, so its
+result is eager's. Eager execution outside a recording is untouched: no check is added to
+``Function.apply``'s hot path.
+
+Arrays are named by *slots*: the arguments' arrays first, then every op output, found by
+``id`` (the recorder keeps each array alive, so ids are not reused while it runs).
+"""
+import contextlib
+
+import numpy as np
+
+from .. import autograd as _autograd
+from .. import random as _random
+from ..autograd import engine as _engine
+from ..autograd.function import Function
+from ..nn import batchnorm as _batchnorm
+from ..nn import functional as _functional
+from ..nn import module as _module
+from ..ops import inplace as _inplace
+from ..optim import optimizer as _optimizer
+from ..tensor import Tensor
+
+#: Tensor methods that hand a value to Python: calling one inside a compiled function means
+#: its control flow may depend on the values, so it is never captured
+_VALUE_READS = ("item", "numpy", "tolist", "__bool__", "__float__", "__int__", "__index__",
+                "__array__", "__format__")
+
+
+class CaptureError(Exception):
+    """Why a call could not be recorded (the message names the cause)."""
+
+
+class Recorder:
+    """The steps of one call, in order. Step kinds (tuples, first item the kind):
+
+    - ``("op", cls, specs, out_slots, needs, recorded)``: an op's forward; ``specs`` name each
+      argument (``("slot", k)``, ``("view", k, shape)``, ``("ext", tensor)``, ``("seed",)``,
+      ``("dict", k)``, ``("const", value)``)
+    - ``("backward", plan)``: see ``_plan_backward``
+    - ``("zero_grad", tensors, set_to_none)``, ``("opt_step", optimizer)``,
+      ``("bn_stats", running_mean, running_var, dict_slot, momentum)``, ``("bn_count", tensor)``
+    """
+
+    def __init__(self):
+        self.steps = []
+        self.slot_of = {}      # id(array) -> slot
+        self.keep = []         # every slot's array, alive until the recording ends
+        self.n_dicts = 0
+        self.dict_of = {}      # id(dict) -> dict slot
+        self.seeds = set()     # ids of the seed ints drawn while recording
+        self.entry_of = {}     # id(node) -> (op step index, node)
+        self.externals = {}    # id(tensor) -> tensor read by the recording (not an argument)
+        self.modules = {}      # id(module) -> (module, training flag) of every module that ran
+        self.changed = set()   # ids of tensors that recorded steps change in place
+        self.backward_roots = set()  # ids of nodes a recorded backward started from
+        self.failure = None
+
+    def fail(self, cause):
+        if self.failure is None:
+            self.failure = cause
+
+    # ---- slots --------------------------------------------------------------------------
+    def add_slot(self, array):
+        slot = len(self.keep)
+        self.keep.append(array)
+        self.slot_of[id(array)] = slot
+        return slot
+
+    def slot(self, array):
+        """The slot of ``array`` (or of the array it views, with its shape), else None."""
+        slot = self.slot_of.get(id(array))
+        if slot is not None:
+            return ("slot", slot)
+        base = array.base
+        if base is not None and array.size == base.size and array.flags.c_contiguous \
+                and base.flags.c_contiguous:
+            slot = self.slot_of.get(id(base))
+            if slot is not None:
+                return ("view", slot, array.shape)
+        return None
+
+    def spec(self, cls, arg):
+        if isinstance(arg, Tensor):
+            found = self.slot(arg._data)
+            if found is not None:
+                return found
+            self.externals.setdefault(id(arg), (arg, arg._version[0], arg.requires_grad,
+                                                arg._data.shape, arg._data.dtype))
+            return ("ext", arg)
+        if isinstance(arg, np.ndarray):
+            found = self.slot(arg)
+            if found is None:
+                self.fail(f"{cls.__name__} received a numpy array computed outside the ops "
+                          f"(it may depend on the arguments' values)")
+            return found
+        if type(arg) is int and id(arg) in self.seeds:
+            return ("seed",)
+        if type(arg) is dict:
+            if arg:
+                self.fail(f"{cls.__name__} received a non-empty dict")
+            k = self.dict_of[id(arg)] = self.n_dicts
+            self.n_dicts += 1
+            self.keep.append(arg)
+            return ("dict", k)
+        if isinstance(arg, (list, set)):
+            self.fail(f"{cls.__name__} received a mutable {type(arg).__name__}")
+        return ("const", arg)
+
+    # ---- the swapped entry points ---------------------------------------------------------
+    def record_apply(self, original, cls, args):
+        if cls.tensor_io:
+            self.fail(f"{cls.__name__} is a Function with Tensor forward (only NumpyFunction "
+                      f"ops are replayed)")
+        specs = tuple(self.spec(cls, a) for a in args)
+        out = original.__func__(cls, *args)
+        outs = out if type(out) is tuple else (out,)
+        out_slots = tuple(self.add_slot(t._data) for t in outs)
+        node = next((t._node for t in outs if isinstance(t, Tensor) and t._node is not None),
+                    None)
+        needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        index = len(self.steps)
+        if node is not None:
+            self.entry_of[id(node)] = (index, node)
+        self.steps.append(("op", cls, specs, out_slots, needs, node is not None,
+                           type(out) is tuple))
+        return out
+
+    def record_backward(self, original, tensors, grad_tensors=None, retain_graph=None,
+                        create_graph=False):
+        if create_graph:
+            self.fail("backward(create_graph=True)")
+        roots = _autograd._as_list(tensors)
+        grads = _autograd._as_list(grad_tensors) if grad_tensors is not None \
+            else [None] * len(roots)
+        root_grads = _autograd._root_grads(roots, grads, "backward", False)
+        try:
+            plan = self._plan_backward(roots, root_grads, grads)
+        except CaptureError as error:
+            self.fail(str(error))
+            plan = None
+        original(tensors, grad_tensors, retain_graph=retain_graph, create_graph=create_graph)
+        self.steps.append(("backward", plan))
+
+    def _plan_backward(self, roots, root_grads, grads):
+        """The walk ``engine._run`` does, written down: for each node (last recorded first)
+        its op step, the grad slots of its outputs, and where each input's gradient goes.
+        Grad slots are numbered per (node, output); the root gradients come first."""
+        gslot = {}
+
+        def grad_slot(node, index):
+            key = (id(node), index)
+            if key not in gslot:
+                gslot[key] = len(gslot)
+            return gslot[key]
+
+        seeds = []
+        for i, (root, g) in enumerate(zip(roots, root_grads)):
+            if isinstance(grads[i], Tensor):
+                if grads[i].dtype != root.dtype or grads[i].shape != root.shape:
+                    raise CaptureError("backward(gradient) of another dtype or shape")
+                source = self.spec(Function, grads[i])
+            else:
+                source = ("const", g)
+            if root._node is None:
+                if not root.requires_grad:
+                    raise CaptureError("backward on a tensor that does not require grad")
+                seeds.append((source, "leaf", root))
+            else:
+                seeds.append((source, "node", grad_slot(root._node, root._out_index)))
+                self.backward_roots.add(id(root._node))
+        pending = {r._node: None for r in roots if r._node is not None}
+        walk = []
+        for node in _engine._reverse_recording_order(pending):
+            entry = self.entry_of.get(id(node))
+            if entry is None:
+                raise CaptureError(f"backward reaches {node.name}, an op recorded before the "
+                                   f"call (an argument has a grad_fn)")
+            outs = tuple(grad_slot(node, i) if (id(node), i) in gslot else None
+                         for i in range(len(node.out_meta)))
+            edges = []
+            for edge in node.edges:
+                if edge is None:
+                    edges.append(None)
+                    continue
+                target, index, shape, dtype = edge
+                if index is None:
+                    edges.append(("leaf", target, shape, dtype))
+                    self.changed.add(id(target))
+                else:
+                    edges.append(("node", grad_slot(target, index), shape, dtype))
+            walk.append((entry[0], node, outs, tuple(edges)))
+        return {"seeds": seeds, "walk": walk, "n_grads": len(gslot)}
+
+    def record_zero_grad(self, original, tensors, set_to_none=True):
+        tensors = list(tensors)
+        self.steps.append(("zero_grad", tensors, set_to_none))
+        original(tensors, set_to_none)
+
+    def record_step(self, original, optimizer, closure=None):
+        if closure is not None:
+            self.fail("optimizer.step(closure)")
+        self.steps.append(("opt_step", optimizer))
+        for group in optimizer.param_groups:
+            self.changed.update(id(p) for p in group["params"])
+        return original(optimizer, closure)
+
+    def record_bn_stats(self, original, running_mean, running_var, stats, m):
+        k = self.dict_of.get(id(stats))
+        if k is None:
+            self.fail("batch_norm statistics that no recorded op produced")
+        self.steps.append(("bn_stats", running_mean, running_var, k, m))
+        self.changed.update((id(running_mean), id(running_var)))
+        original(running_mean, running_var, stats, m)
+
+    def record_bn_count(self, original, module, tracked):
+        if module.momentum is None:
+            self.fail(f"{type(module).__name__}(momentum=None): the cumulative average reads "
+                      f"the batch count")
+        self.steps.append(("bn_count", tracked))
+        self.changed.add(id(tracked))
+        original(module, tracked)
+
+    def record_seed(self, original):
+        seed = original()
+        self.seeds.add(id(seed))
+        self.keep.append(seed)
+        return seed
+
+    def record_module_call(self, original, module, *args, **kwargs):
+        self.modules.setdefault(id(module), (module, module.training))
+        return original(module, *args, **kwargs)
+
+
+class _GuardedGenerator:
+    """Stands in for the framework generator while recording: any draw other than a kernel
+    seed (``al.randn`` inside the function, a DataLoader shuffle) is a value baked into the
+    recording, so it fails the capture (and then runs on the real generator)."""
+
+    def __init__(self, recorder, real):
+        self._recorder, self._real = recorder, real
+
+    def __getattr__(self, name):
+        self._recorder.fail(f"a random draw from the framework generator ({name})")
+        return getattr(self._real, name)
+
+
+@contextlib.contextmanager
+def recording(rec):
+    """Swap the entry points listed in the module docstring for recording versions; restore
+    them however the call ends. The one place where recording hooks into the framework."""
+    saved = []
+
+    def swap(owner, name, value):
+        saved.append((owner, name, owner.__dict__[name]))
+        setattr(owner, name, value)
+
+    apply_original = Function.__dict__["apply"]
+    swap(Function, "apply", classmethod(
+        lambda cls, *args: rec.record_apply(apply_original, cls, args)))
+    backward_original = _autograd.backward
+    swap(_autograd, "backward", lambda *a, **k: rec.record_backward(backward_original, *a, **k))
+    swap(_autograd, "grad", _failing(rec, "autograd.grad", _autograd.grad))
+    for owner in (_optimizer, _module):
+        original_clear = owner.clear_grads
+        swap(owner, "clear_grads",
+             lambda t, s=True, o=original_clear: rec.record_zero_grad(o, t, s))
+    step_original = _optimizer.Optimizer.step
+    swap(_optimizer.Optimizer, "step", lambda opt, closure=None:
+         rec.record_step(step_original, opt, closure))
+    stats_original = _functional.update_running_stats
+    swap(_functional, "update_running_stats",
+         lambda *a: rec.record_bn_stats(stats_original, *a))
+    count_original = _batchnorm.count_batch
+    swap(_batchnorm, "count_batch", lambda *a: rec.record_bn_count(count_original, *a))
+    seed_original = _random.next_kernel_seed
+    swap(_random, "next_kernel_seed", lambda: rec.record_seed(real_seed))
+    call_original = _module.Module.__call__
+    swap(_module.Module, "__call__",
+         lambda m, *a, **k: rec.record_module_call(call_original, m, *a, **k))
+    swap(_inplace, "_inplace", _failing(rec, "an in-place op", _inplace._inplace))
+    for name in _VALUE_READS:
+        swap(Tensor, name, _failing(rec, f"Tensor.{name}() reads a value in Python",
+                                    Tensor.__dict__[name]))
+    init_original = Tensor.__init__
+    swap(Tensor, "__init__", lambda t, data, *a, **k: (
+        _check_built_from(rec, data), init_original(t, data, *a, **k))[1])
+    real = _random._generator[0]
+
+    def real_seed():
+        return int(real.integers(0, 2**63 - 1))
+
+    _random._generator[0] = _GuardedGenerator(rec, real)
+    try:
+        yield rec
+    finally:
+        if _random._generator[0].__class__ is _GuardedGenerator:
+            _random._generator[0] = real
+        else:
+            rec.fail("the framework generator was replaced (manual_seed) inside the function")
+        for owner, name, value in reversed(saved):
+            setattr(owner, name, value)
+    del seed_original
+
+
+def _failing(rec, cause, original):
+    def wrapper(*args, **kwargs):
+        rec.fail(cause)
+        return original(*args, **kwargs)
+    return wrapper
+
+
+def _check_built_from(rec, data):
+    array = data._data if isinstance(data, Tensor) else data
+    if isinstance(array, np.ndarray) and rec.slot(array) is not None:
+        rec.fail("a Tensor built from an argument's or an op's array (its values are copied "
+                 "in Python)")

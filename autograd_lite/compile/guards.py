@@ -1,0 +1,56 @@
+"""When a recording may be replayed: the call's signature and the guards checked after it.
+
+The signature (a hashable key, computed on every call) is the grad mode, detect_anomaly, and
+for each argument: a Tensor's shape, dtype, requires_grad and whether it is a leaf; a numpy
+array's shape and dtype; a number, string, bool or None by value; anything else (a module, an
+optimizer, a function) by identity. The guards, checked once the key matched, are what the
+recording itself discovered: each module that ran has the train/eval flag it had, and each
+tensor read from outside (parameters, buffers) still has its shape, dtype and requires_grad.
+Optimizer hyperparameters are not guarded: the replayed ``step()`` reads them each call.
+"""
+import numpy as np
+
+from .. import grad_mode
+from ..autograd import anomaly
+from ..tensor import Tensor
+
+_BY_VALUE = (bool, int, float, str, type(None))
+
+
+def describe(arg):
+    if isinstance(arg, Tensor):
+        data = arg._data
+        return ("T", data.shape, data.dtype.str, arg.requires_grad, arg._node is None)
+    if isinstance(arg, np.ndarray):
+        return ("A", arg.shape, arg.dtype.str)
+    if type(arg) in _BY_VALUE:
+        return (type(arg), arg)
+    return ("id", id(arg))
+
+
+def signature(args, kwargs):
+    key = [grad_mode._enabled.get(), anomaly._enabled[0]]
+    key.extend([describe(a) for a in args])
+    if kwargs:
+        key.extend([(name, describe(kwargs[name])) for name in sorted(kwargs)])
+    return tuple(key)
+
+
+def guards_of(rec):
+    """The (module, training) and (tensor, requires_grad, shape, dtype) pairs to check."""
+    modules = tuple(rec.modules.values())
+    tensors = tuple((t, requires_grad, shape, dtype)
+                    for t, _, requires_grad, shape, dtype in rec.externals.values())
+    return modules, tensors
+
+
+def guards_hold(guards):
+    modules, tensors = guards
+    for module, training in modules:
+        if module.training != training:
+            return False
+    for t, requires_grad, shape, dtype in tensors:
+        data = t._data
+        if t.requires_grad != requires_grad or data.shape != shape or data.dtype != dtype:
+            return False
+    return True

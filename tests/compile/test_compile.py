@@ -1,0 +1,181 @@
+"""al.compile: replayed results equal eager results bit for bit (same kernels, same order)."""
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd_lite as al
+import autograd_lite.nn.functional as F
+from autograd_lite import nn
+from autograd_lite.compile import CompileWarning
+
+
+def _tiny(seed):
+    al.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(),
+                          nn.Linear(16, 1), nn.Sigmoid())
+    return model, al.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+
+def _mlp(seed):
+    al.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(8, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Dropout(0.3),
+                          nn.Linear(32, 4))
+    return model, al.optim.Adam(model.parameters(), lr=1e-2)
+
+
+def _stepper(model, opt, loss_fn):
+    def step(x, y):
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+    return step
+
+
+def _data(n, features, classes=None, seed=0):
+    rng = np.random.default_rng(seed)
+    x = al.tensor(rng.standard_normal((n, features)).astype(np.float32))
+    if classes is None:
+        y = al.tensor((rng.random((n, 1)) > 0.5).astype(np.float32))
+    else:
+        y = al.tensor(rng.integers(0, classes, n))
+    return x, y
+
+
+def _same_state(m1, o1, m2, o2):
+    for (name, a), b in zip(m1.state_dict().items(), m2.state_dict().values()):
+        assert np.array_equal(a.numpy(), b.numpy()), name
+    for p, q in zip(m1.parameters(), m2.parameters()):
+        assert np.array_equal(p.grad.numpy(), q.grad.numpy())
+    s1, s2 = o1.state_dict()["state"], o2.state_dict()["state"]
+    assert s1.keys() == s2.keys()
+    for k in s1:
+        for name in s1[k]:
+            assert np.array_equal(np.asarray(s1[k][name]), np.asarray(s2[k][name])), name
+
+
+def _run_both(make, loss_fn, batches, steps=50, between=None):
+    m1, o1 = make(0)
+    m2, o2 = make(0)
+    eager, compiled = _stepper(m1, o1, loss_fn), al.compile(_stepper(m2, o2, loss_fn))
+    for i in range(steps):
+        x, y = batches[i % len(batches)]
+        al.manual_seed(100 + i)
+        a = eager(x, y)
+        al.manual_seed(100 + i)
+        b = compiled(x, y)
+        assert np.array_equal(a.detach().numpy(), b.detach().numpy()), i
+        if between is not None:
+            between(i, (m1, o1), (m2, o2))
+    _same_state(m1, o1, m2, o2)
+    return compiled
+
+
+def test_tiny_sgd_momentum_50_steps_bit_identical():
+    compiled = _run_both(_tiny, F.binary_cross_entropy, [_data(64, 2)])
+    assert compiled.captured
+    assert "49 replays" in compiled.explain()
+
+
+def test_batchnorm_dropout_adam_50_steps_bit_identical():
+    compiled = _run_both(_mlp, F.cross_entropy, [_data(32, 8, 4, s) for s in range(3)])
+    assert compiled.captured
+
+
+def test_dropout_masks_follow_the_seed():
+    model, opt = _mlp(0)
+    out = al.compile(lambda x: F.dropout(x, 0.5, True))
+    x = al.ones(4, 6)
+    first = out(x)
+    al.manual_seed(3)
+    a = out(x).numpy().copy()
+    al.manual_seed(3)
+    b = F.dropout(x, 0.5, True).numpy()
+    assert np.array_equal(a, b)
+    al.manual_seed(4)
+    assert not np.array_equal(out(x).numpy(), a)
+    assert first.shape == (4, 6)
+
+
+def test_lr_scheduler_changes_lr_between_calls():
+    def between(i, eager, compiled):
+        for _, opt in (eager, compiled):
+            for g in opt.param_groups:
+                g["lr"] = 0.1 * 0.9 ** (i + 1)
+    _run_both(_tiny, F.binary_cross_entropy, [_data(64, 2)], steps=10, between=between)
+
+
+def test_parameters_changed_in_place_between_calls():
+    def between(i, eager, compiled):
+        if i == 4:
+            for (m, _) in (eager, compiled):
+                with al.no_grad():
+                    m[0].weight.mul_(0.5)
+    _run_both(_tiny, F.binary_cross_entropy, [_data(64, 2)], steps=10, between=between)
+
+
+def test_train_eval_switch_records_a_new_signature():
+    def between(i, eager, compiled):
+        for m, _ in (eager, compiled):
+            m.train(i % 2 == 1)  # even calls in eval mode after the first
+    compiled = _run_both(_mlp, F.cross_entropy, [_data(32, 8, 4)], steps=8, between=between)
+    assert compiled.explain().count("captured") == 2
+
+
+def test_last_smaller_batch_records_a_new_signature():
+    batches = [_data(32, 8, 4, 0), _data(32, 8, 4, 1), _data(10, 8, 4, 2)]
+    compiled = _run_both(_mlp, F.cross_entropy, batches, steps=12)
+    assert compiled.explain().count("captured") == 2
+
+
+def test_item_inside_falls_back_with_one_warning():
+    def fn(x):
+        y = (x * 2).sum()
+        return x * 3 if y.item() > 0 else x * -1
+    compiled = al.compile(fn)
+    x = al.tensor([1.0, 2.0])
+    with pytest.warns(CompileWarning, match=r"Tensor\.item"):
+        assert np.array_equal(compiled(x).numpy(), fn(x).numpy())
+    neg = al.tensor([-1.0, -2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.array_equal(compiled(neg).numpy(), fn(neg).numpy())
+    assert "EAGER" in compiled.explain() and not compiled.captured
+
+
+def test_random_draw_inside_falls_back():
+    compiled = al.compile(lambda x: x + al.randn(3))
+    with pytest.warns(CompileWarning, match="random draw"):
+        compiled(al.zeros(3))
+
+
+def test_forward_only_replay_reads_new_inputs():
+    w = al.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    compiled = al.compile(lambda x: al.tanh(x @ w).sum(1))
+    with al.no_grad():
+        for seed in range(3):
+            x = al.tensor(np.random.default_rng(seed).standard_normal((5, 2)))
+            assert np.array_equal(compiled(x).numpy(), al.tanh(x @ w).sum(1).numpy())
+    assert compiled.captured
+
+
+def test_gradcheck_of_a_compiled_function():
+    w = al.tensor(np.random.default_rng(1).standard_normal((3, 3)), requires_grad=True)
+    compiled = al.compile(lambda x: (al.sigmoid(x @ w) ** 2).sum())
+    x = al.tensor(np.random.default_rng(2).standard_normal((4, 3)), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CompileWarning)  # the analytic call keeps its graph
+        assert al.gradcheck(compiled, (x,))
+    assert "captured" in compiled.explain()  # the numeric evaluations (no_grad) replay
+
+
+def test_compile_a_module():
+    model, _ = _tiny(0)
+    compiled = al.compile(model)
+    x, _ = _data(8, 2)
+    with al.no_grad():
+        for _ in range(3):
+            assert np.array_equal(compiled(x).numpy(), model(x).numpy())
+    assert compiled.captured
