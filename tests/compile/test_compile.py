@@ -179,3 +179,16 @@ def test_compile_a_module():
         for _ in range(3):
             assert np.array_equal(compiled(x).numpy(), model(x).numpy())
     assert compiled.captured
+
+
+def test_train_compile_gives_the_eager_run():
+    from autograd_lite.train import TrainConfig
+    from autograd_lite.train.loop import train
+    results = []
+    for compiled in (False, True):
+        cfg = TrainConfig(dataset="moons", hidden=(16, 8), epochs=3, batch_size=64,
+                          progress=False, plots=False, compile=compiled, out=None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", CompileWarning)
+            results.append(train(cfg, log=None, report=False))
+    assert results[0].history == results[1].history
