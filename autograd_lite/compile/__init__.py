@@ -71,7 +71,7 @@ class CompiledFunction:
         _check_externals(rec)
         entry.guards = guards.guards_of(rec)
         if rec.failure is None:
-            entry.program = Program(rec, len(inputs))
+            entry.program = Program(rec, len(inputs), _slots_of(entry.outputs))
         else:
             entry.cause = rec.failure
             if entry.cause not in self._warned:
@@ -157,6 +157,14 @@ def _output_spec(rec, result):
     if isinstance(result, dict):
         rec.fail("it returns a dict")
     return ("same", result)
+
+
+def _slots_of(spec):
+    if spec[0] == "tensor":
+        return [spec[1][1]]
+    if spec[0] == "same":
+        return []
+    return [k for s in spec[1] for k in _slots_of(s)]
 
 
 def _build(spec, slots):

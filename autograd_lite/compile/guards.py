@@ -1,8 +1,9 @@
 """When a recording may be replayed: the call's signature and the guards checked after it.
 
 The signature (a hashable key, computed on every call) is the grad mode, detect_anomaly, and
-for each argument: a Tensor's shape, dtype, requires_grad and whether it is a leaf; a numpy
-array's shape and dtype; a number, string, bool or None by value; anything else (a module, an
+for each argument: a Tensor's shape, dtype, requires_grad and whether it is a leaf (a leaf that
+requires grad, e.g. a parameter, by identity too); a numpy array's shape and dtype; which
+positional arguments share one array, if any; a number, string, bool or None by value; anything else (a module, an
 optimizer, a function) by identity. The guards, checked once the key matched, are what the
 recording itself discovered: each module that ran has the train/eval flag it had, and each
 tensor read from outside (parameters, buffers) still has its shape, dtype and requires_grad.
@@ -20,6 +21,10 @@ _BY_VALUE = (bool, int, float, str, type(None))
 def describe(arg):
     if isinstance(arg, Tensor):
         data = arg._data
+        if arg.requires_grad and arg._node is None:
+            # a leaf that requires grad (a parameter) may also be used inside the function
+            # through a module: the recording is valid for this very tensor only
+            return ("T", data.shape, data.dtype.str, True, id(arg))
         return ("T", data.shape, data.dtype.str, arg.requires_grad, arg._node is None)
     if isinstance(arg, np.ndarray):
         return ("A", arg.shape, arg.dtype.str)
@@ -33,6 +38,10 @@ def signature(args, kwargs):
     key.extend([describe(a) for a in args])
     if kwargs:
         key.extend([(name, describe(kwargs[name])) for name in sorted(kwargs)])
+    arrays = [id(a._data) if isinstance(a, Tensor) else id(a) for a in args
+              if isinstance(a, (Tensor, np.ndarray))]
+    if len(set(arrays)) != len(arrays):  # one array passed twice: a recording of its own
+        key.append(("aliased", tuple(arrays.index(i) for i in arrays)))
     return tuple(key)
 
 

@@ -192,3 +192,22 @@ def test_train_compile_gives_the_eager_run():
             warnings.simplefilter("error", CompileWarning)
             results.append(train(cfg, log=None, report=False))
     assert results[0].history == results[1].history
+
+
+def test_one_array_passed_twice_is_a_signature_of_its_own():
+    compiled = al.compile(lambda a, b: a * 2 + b)
+    x, y = al.tensor([1.0, 2.0]), al.tensor([10.0, 20.0])
+    assert np.array_equal(compiled(x, x).numpy(), [3.0, 6.0])
+    assert np.array_equal(compiled(x, y).numpy(), [12.0, 24.0])
+    assert np.array_equal(compiled(y, x).numpy(), [21.0, 42.0])
+
+
+def test_argument_that_is_also_a_parameter():
+    model, _ = _tiny(0)
+    w = model[0].weight
+    compiled = al.compile(lambda p, x: (model(x) * p.sum()).sum())
+    x, _ = _data(4, 2)
+    other = al.tensor(np.ones((16, 2), dtype=np.float32), requires_grad=True)
+    with al.no_grad():
+        for p in (w, other, w):
+            assert np.array_equal(compiled(p, x).numpy(), (model(x) * p.sum()).sum().numpy())
