@@ -93,9 +93,10 @@ class CompiledFunction:
         return _build(entry.outputs, slots)
 
     # ---- inspection -----------------------------------------------------------------------
-    def explain(self):
+    def explain(self, source=False):
         """A report: for each recorded signature, whether it replays (ops, backward nodes,
-        other steps) or runs eagerly (and why), and how many calls used it."""
+        other steps) or runs eagerly (and why), and how many calls used it; ``source=True``
+        adds the generated replay function of each."""
         lines = [f"al.compile({_name(self.fn)}): {sum(map(len, self._entries.values()))} "
                  f"recorded signature(s)"]
         for entries in self._entries.values():
@@ -108,6 +109,8 @@ class CompiledFunction:
                     lines.append(f"{head}: captured, {p.n_ops} ops, {p.n_backward_nodes} "
                                  f"backward nodes, steps {others or 'none'}; "
                                  f"{entry.hits} replays")
+                    if source:
+                        lines.append(p.source)
                 else:
                     lines.append(f"{head}: EAGER ({entry.cause}); {entry.hits} eager calls")
         return "\n".join(lines)
