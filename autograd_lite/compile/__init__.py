@@ -197,8 +197,9 @@ def _name(fn):
 
 
 def _show(d):
-    if type(d) is tuple and d and d[0] == "T":
-        return f"Tensor{list(d[1])} {np.dtype(d[2]).name}{' rg' if d[3] else ''}"
+    if type(d) is tuple and len(d) in (3, 4) and isinstance(d[1], np.dtype):
+        grad = " rg" if d[2] is True or len(d) == 3 else ""
+        return f"Tensor{list(d[0])} {d[1].name}{grad}"
     if type(d) is tuple and d and d[0] == "A":
         return f"array{list(d[1])}"
     if type(d) is tuple and d and d[0] == "id":

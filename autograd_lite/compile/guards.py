@@ -24,23 +24,30 @@ def describe(arg):
         if arg.requires_grad and arg._node is None:
             # a leaf that requires grad (a parameter) may also be used inside the function
             # through a module: the recording is valid for this very tensor only
-            return ("T", data.shape, data.dtype.str, True, id(arg))
-        return ("T", data.shape, data.dtype.str, arg.requires_grad, arg._node is None)
+            return (data.shape, data.dtype, id(arg))
+        return (data.shape, data.dtype, arg.requires_grad, arg._node is None)
     if isinstance(arg, np.ndarray):
-        return ("A", arg.shape, arg.dtype.str)
+        return ("A", arg.shape, arg.dtype)
     if type(arg) in _BY_VALUE:
         return (type(arg), arg)
     return ("id", id(arg))
 
 
 def signature(args, kwargs):
+    """The key of a call. One pass over the arguments (this runs on every call: for a small
+    function under no_grad it is most of what a replay costs, see docs/compile.md)."""
     key = [grad_mode._enabled.get(), anomaly._enabled[0]]
-    key.extend([describe(a) for a in args])
+    arrays = []
+    for a in args:
+        key.append(describe(a))
+        if isinstance(a, Tensor):
+            arrays.append(id(a._data))
+        elif isinstance(a, np.ndarray):
+            arrays.append(id(a))
     if kwargs:
         key.extend([(name, describe(kwargs[name])) for name in sorted(kwargs)])
-    arrays = [id(a._data) if isinstance(a, Tensor) else id(a) for a in args
-              if isinstance(a, (Tensor, np.ndarray))]
-    if len(set(arrays)) != len(arrays):  # one array passed twice: a recording of its own
+    if len(arrays) > 1 and len(set(arrays)) != len(arrays):
+        # one array passed twice: a recording of its own
         key.append(("aliased", tuple(arrays.index(i) for i in arrays)))
     return tuple(key)
 
