@@ -181,13 +181,17 @@ def test_compile_a_module():
     assert compiled.captured
 
 
-def test_train_compile_gives_the_eager_run():
+@pytest.mark.parametrize("settings", [
+    {},
+    {"l2": 0.5, "optimizer": "adam", "lr": 0.01, "schedule": "inverse_sqrt_step"},
+])
+def test_train_compile_gives_the_eager_run(settings):
     from autograd_lite.train import TrainConfig
     from autograd_lite.train.loop import train
     results = []
     for compiled in (False, True):
         cfg = TrainConfig(dataset="moons", hidden=(16, 8), epochs=3, batch_size=64,
-                          progress=False, plots=False, compile=compiled, out=None)
+                          progress=False, plots=False, compile=compiled, out=None, **settings)
         with warnings.catch_warnings():
             warnings.simplefilter("error", CompileWarning)
             results.append(train(cfg, log=None, report=False))
