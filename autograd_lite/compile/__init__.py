@@ -5,13 +5,14 @@ See docs/compile.md. ``capture`` records one eager call, ``replay`` runs a recor
 """
 import collections
 import functools
+import threading
 import warnings
 
 import numpy as np
 
 from ..tensor import Tensor, _wrap
 from . import guards
-from .capture import Recorder, recording
+from .capture import RECORDING_THREADS, Recorder, recording
 from .replay import Program
 
 #: recordings kept per compiled function (least recently used dropped first): a training
@@ -43,6 +44,8 @@ class CompiledFunction:
         functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args, **kwargs):
+        if RECORDING_THREADS and threading.get_ident() in RECORDING_THREADS:
+            return self.fn(*args, **kwargs)  # inside another recording: its ops are recorded
         key = guards.signature(args, kwargs)
         entries = self._entries.get(key)
         if entries is not None:

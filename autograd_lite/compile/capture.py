@@ -16,6 +16,7 @@ Arrays are named by *slots*: the arguments' arrays first, then every op output, 
 ``id`` (the recorder keeps each array alive, so ids are not reused while it runs).
 """
 import contextlib
+import threading
 
 import numpy as np
 
@@ -246,77 +247,82 @@ class _GuardedGenerator:
     seed (``al.randn`` inside the function, a DataLoader shuffle) is a value baked into the
     recording, so it fails the capture (and then runs on the real generator)."""
 
-    def __init__(self, recorder, real):
-        self._recorder, self._real = recorder, real
+    def __init__(self, recorder, real, thread):
+        self._recorder, self._real, self._thread = recorder, real, thread
 
     def __getattr__(self, name):
-        self._recorder.fail(f"a random draw from the framework generator ({name})")
+        if threading.get_ident() == self._thread:
+            self._recorder.fail(f"a random draw from the framework generator ({name})")
         return getattr(self._real, name)
+
+
+#: the threads that are recording now: a compiled function called while its thread records
+#: runs eagerly (its replay would bypass the recording), see ``CompiledFunction.__call__``
+RECORDING_THREADS = set()
 
 
 @contextlib.contextmanager
 def recording(rec):
     """Swap the entry points listed in the module docstring for recording versions; restore
-    them however the call ends. The one place where recording hooks into the framework."""
+    them however the call ends. The one place where recording hooks into the framework. The
+    swaps are process-wide, so each one passes other threads' calls straight to the original.
+    """
+    thread = threading.get_ident()
     saved = []
 
-    def swap(owner, name, value):
-        saved.append((owner, name, owner.__dict__[name]))
-        setattr(owner, name, value)
+    def swap(owner, name, record):
+        """Install ``record(original, *args, **kwargs)`` as ``owner.name`` for this thread."""
+        original = owner.__dict__[name]
+        saved.append((owner, name, original))
+
+        def hook(*args, **kwargs):
+            if threading.get_ident() != thread:
+                return original(*args, **kwargs)
+            return record(original, *args, **kwargs)
+        setattr(owner, name, hook)
+
+    def failing(cause):
+        def record(original, *args, **kwargs):
+            rec.fail(cause)
+            return original(*args, **kwargs)
+        return record
 
     apply_original = Function.__dict__["apply"]
-    swap(Function, "apply", classmethod(
-        lambda cls, *args: rec.record_apply(apply_original, cls, args)))
-    backward_original = _autograd.backward
-    swap(_autograd, "backward", lambda *a, **k: rec.record_backward(backward_original, *a, **k))
-    swap(_autograd, "grad", _failing(rec, "autograd.grad", _autograd.grad))
+    saved.append((Function, "apply", apply_original))
+
+    def apply_hook(cls, *args):
+        if threading.get_ident() != thread:
+            return apply_original.__func__(cls, *args)
+        return rec.record_apply(apply_original, cls, args)
+    Function.apply = classmethod(apply_hook)
+    swap(_autograd, "backward", rec.record_backward)
+    swap(_autograd, "grad", failing("autograd.grad"))
     for owner in (_optimizer, _module):
-        original_clear = owner.clear_grads
-        swap(owner, "clear_grads",
-             lambda t, s=True, o=original_clear: rec.record_zero_grad(o, t, s))
-    step_original = _optimizer.Optimizer.step
-    swap(_optimizer.Optimizer, "step", lambda opt, closure=None:
-         rec.record_step(step_original, opt, closure))
-    stats_original = _functional.update_running_stats
-    swap(_functional, "update_running_stats",
-         lambda *a: rec.record_bn_stats(stats_original, *a))
-    count_original = _batchnorm.count_batch
-    swap(_batchnorm, "count_batch", lambda *a: rec.record_bn_count(count_original, *a))
-    seed_original = _random.next_kernel_seed
-    swap(_random, "next_kernel_seed", lambda: rec.record_seed(real_seed))
-    call_original = _module.Module.__call__
-    swap(_module.Module, "__call__",
-         lambda m, *a, **k: rec.record_module_call(call_original, m, *a, **k))
-    swap(_inplace, "_inplace", _failing(rec, "an in-place op", _inplace._inplace))
-    for name in _VALUE_READS:
-        swap(Tensor, name, _failing(rec, f"Tensor.{name}() reads a value in Python",
-                                    Tensor.__dict__[name]))
-    init_original = Tensor.__init__
-    swap(Tensor, "__init__", lambda t, data, *a, **k: (
-        _check_built_from(rec, data), init_original(t, data, *a, **k))[1])
+        swap(owner, "clear_grads", rec.record_zero_grad)
+    swap(_optimizer.Optimizer, "step", rec.record_step)
+    swap(_functional, "update_running_stats", rec.record_bn_stats)
+    swap(_batchnorm, "count_batch", rec.record_bn_count)
     real = _random._generator[0]
-
-    def real_seed():
-        return int(real.integers(0, 2**63 - 1))
-
-    _random._generator[0] = _GuardedGenerator(rec, real)
+    swap(_random, "next_kernel_seed",
+         lambda original: rec.record_seed(lambda: int(real.integers(0, 2**63 - 1))))
+    swap(_module.Module, "__call__", rec.record_module_call)
+    swap(_inplace, "_inplace", failing("an in-place op"))
+    for name in _VALUE_READS:
+        swap(Tensor, name, failing(f"Tensor.{name}() reads a value in Python"))
+    swap(Tensor, "__init__", lambda original, t, data, *a, **k: (
+        _check_built_from(rec, data), original(t, data, *a, **k))[1])
+    _random._generator[0] = _GuardedGenerator(rec, real, thread)
+    RECORDING_THREADS.add(thread)
     try:
         yield rec
     finally:
+        RECORDING_THREADS.discard(thread)
         if _random._generator[0].__class__ is _GuardedGenerator:
             _random._generator[0] = real
         else:
             rec.fail("the framework generator was replaced (manual_seed) inside the function")
         for owner, name, value in reversed(saved):
             setattr(owner, name, value)
-    del seed_original
-
-
-def _failing(rec, cause, original):
-    def wrapper(*args, **kwargs):
-        rec.fail(cause)
-        return original(*args, **kwargs)
-    return wrapper
 
 
 def _check_built_from(rec, data):

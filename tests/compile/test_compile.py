@@ -215,3 +215,73 @@ def test_argument_that_is_also_a_parameter():
     with al.no_grad():
         for p in (w, other, w):
             assert np.array_equal(compiled(p, x).numpy(), (model(x) * p.sum()).sum().numpy())
+
+
+def test_inplace_op_inside_falls_back():
+    def fn(x):
+        y = x * 2
+        y.add_(1)
+        return y
+    compiled = al.compile(fn)
+    x = al.tensor([1.0, 2.0])
+    with pytest.warns(CompileWarning, match="in-place"):
+        compiled(x)
+    assert np.array_equal(compiled(al.tensor([5.0, 6.0])).numpy(), [11.0, 13.0])
+
+
+def test_an_exception_inside_restores_eager_and_records_nothing():
+    from autograd_lite.autograd.function import Function
+    apply_before = Function.__dict__["apply"]
+
+    def fn(x):
+        raise KeyError("boom")
+    compiled = al.compile(fn)
+    with pytest.raises(KeyError):
+        compiled(al.ones(2))
+    assert Function.__dict__["apply"] is apply_before
+    assert "0 recorded" in compiled.explain()
+
+
+def test_a_compiled_function_called_inside_another_recording():
+    inner = al.compile(lambda x: al.tanh(x) * 2)
+    outer = al.compile(lambda x: inner(x) + 1)
+    with al.no_grad():
+        for seed in range(3):
+            x = al.tensor(np.random.default_rng(seed).standard_normal(4))
+            inner(x)  # recorded (and then replayed) on its own too
+            assert np.array_equal(outer(x).numpy(), (al.tanh(x) * 2 + 1).numpy())
+    assert outer.captured and inner.captured
+
+
+def test_the_cache_is_bounded():
+    from autograd_lite.compile import CACHE_SIZE
+    compiled = al.compile(lambda x: x * 2)
+    with al.no_grad():
+        for n in range(1, CACHE_SIZE + 4):
+            assert np.array_equal(compiled(al.ones(n)).numpy(), np.full(n, 2.0))
+    assert f"{CACHE_SIZE} recorded" in compiled.explain()
+
+
+def test_other_threads_ops_are_not_recorded():
+    import threading
+    go, done = threading.Event(), threading.Event()
+
+    def other():
+        go.wait()
+        with al.no_grad():
+            al.tanh(al.ones(3)).sum()
+        done.set()
+
+    def fn(x):
+        y = x * 2
+        go.set()
+        done.wait()
+        return y + 1
+    worker = threading.Thread(target=other)
+    worker.start()
+    compiled = al.compile(fn)
+    with al.no_grad():
+        compiled(al.ones(2))
+        worker.join()
+        assert np.array_equal(compiled(al.tensor([1.0, 2.0])).numpy(), [3.0, 5.0])
+    assert "captured, 2 ops" in compiled.explain()
