@@ -155,15 +155,16 @@ def make_loader(X, y, batch_size, seed, batchnorm):
 
 
 def fit(model, X, y, optimizer, epochs, batch_size=64, l2=0.0, scheduler=None, seed=0,
-        batchnorm=False, every=None, callback=None):
+        batchnorm=False, every=None, callback=None, compile=False):  # noqa: A002
     """A bare training loop for experiments: ``epochs`` passes of :func:`run_epoch`; the
     epoch scheduler (if any) is stepped after each. Returns the list of mean costs per epoch
     (stops early, returning what it has, once a cost is not finite). ``callback(epoch, cost)``
-    is called every ``every`` epochs."""
+    is called every ``every`` epochs. ``compile``: replay the step with ``al.compile``."""
     loader = make_loader(X, y, batch_size, seed, batchnorm)
+    step = make_step(model, optimizer, l2, len(y), compiled=compile)
     costs = []
     for epoch in range(epochs):
-        cost = run_epoch(model, loader, optimizer, l2, len(y), scheduler)
+        cost = run_epoch(model, loader, optimizer, l2, len(y), scheduler, step)
         costs.append(cost)
         if scheduler is not None and not _per_step(scheduler):
             scheduler.step()
