@@ -133,8 +133,13 @@ def compile(fn=None):  # noqa: A001  (al.compile, as torch.compile)
         return compile
     from ..nn.module import Module
     if isinstance(fn, Module):
-        compiled = CompiledFunction(fn.__call__)
-        compiled.module = fn
+        module = fn
+
+        def call(*args, **kwargs):  # looked up per call, so recording sees the module run
+            return module(*args, **kwargs)
+        call.__qualname__ = f"{type(module).__name__}.__call__"
+        compiled = CompiledFunction(call)
+        compiled.module = module
         return compiled
     return CompiledFunction(fn)
 

@@ -53,17 +53,24 @@ def signature(args, kwargs):
 
 
 def guards_of(rec):
-    """The (module, training) and (tensor, requires_grad, shape, dtype) pairs to check."""
-    modules = tuple(rec.modules.values())
+    """What to check: each module that ran with its training flag and the parameters, buffers
+    and children it held (by identity: a layer or parameter replaced between calls is a new
+    recording), and each tensor read from outside with its requires_grad, shape and dtype."""
+    modules = tuple((m, training, _held(m)) for m, training in rec.modules.values())
     tensors = tuple((t, requires_grad, shape, dtype)
                     for t, _, requires_grad, shape, dtype in rec.externals.values())
     return modules, tensors
 
 
+def _held(module):
+    return tuple(map(id, (*module._parameters.values(), *module._buffers.values(),
+                          *module._modules.values())))
+
+
 def guards_hold(guards):
     modules, tensors = guards
-    for module, training in modules:
-        if module.training != training:
+    for module, training, held in modules:
+        if module.training != training or _held(module) != held:
             return False
     for t, requires_grad, shape, dtype in tensors:
         data = t._data

@@ -285,3 +285,26 @@ def test_other_threads_ops_are_not_recorded():
         worker.join()
         assert np.array_equal(compiled(al.tensor([1.0, 2.0])).numpy(), [3.0, 5.0])
     assert "captured, 2 ops" in compiled.explain()
+
+
+def test_a_layer_or_parameter_replaced_between_calls_records_again():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 4)
+            self.out = nn.Linear(4, 1)
+
+        def forward(self, x):
+            return self.out(al.tanh(self.fc(x)))
+    al.manual_seed(0)
+    model = Net()
+    compiled = al.compile(model)
+    x, _ = _data(8, 2)
+    with al.no_grad():
+        compiled(x)
+        compiled(x)
+        model.fc = nn.Linear(2, 4)
+        assert np.array_equal(compiled(x).numpy(), model(x).numpy())
+        model.out.weight = nn.Parameter(al.ones(1, 4))
+        assert np.array_equal(compiled(x).numpy(), model(x).numpy())
+    assert compiled.explain().count("captured") == 3
