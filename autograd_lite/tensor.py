@@ -7,6 +7,7 @@ The methods here are thin: each one calls the function of the same name in ``aut
 import numpy as np
 
 from . import device as _device
+from ._effects import replayable
 from . import dtypes
 
 
@@ -816,6 +817,7 @@ def mark_modified(t):
     t._version[0] += 1
 
 
+@replayable()
 def clear_grads(tensors, set_to_none=True):
     """Drop each tensor's ``.grad`` (the default, as PyTorch 2: the next backward writes instead
     of adding) or fill it with zeros in place. Module.zero_grad and Optimizer.zero_grad use it."""

@@ -7,6 +7,7 @@ call it from ``autograd_lite.ops.nn_ops``; the rest compose public ops. Losses t
 import numpy as np
 
 from .. import ops, random
+from .._effects import replayable
 from ..errors import OpError
 from ..ops import nn_ops as fused
 from ..tensor import Tensor, mark_modified
@@ -179,10 +180,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out
 
 
+@replayable(changes=lambda running_mean, running_var, stats, m: [running_mean, running_var])
 def update_running_stats(running_mean, running_var, stats, m):
     """``running = (1 − m)·running + m·batch`` in place (the unbiased variance), what
     ``running.copy_(...)`` under no_grad does, without copy_'s checks (this runs every training
-    step). A function of its own so that ``al.compile`` can record it (it runs outside the ops).
+    step). ``@replayable``: ``al.compile`` records the call (it runs outside the ops).
     """
     n = stats["n"]
     if running_mean is not None:
