@@ -108,9 +108,10 @@ class CompiledFunction:
                 head = f"- grad={entry.key[0]} ({args})"
                 if entry.program is not None:
                     p = entry.program
-                    others = [s[0] for s in p.steps if s[0] not in ("op", "backward")]
+                    others = [getattr(s[1], "__qualname__", s[1]) for s in p.steps
+                              if s[0] == "call"]
                     lines.append(f"{head}: captured, {p.n_ops} ops, {p.n_backward_nodes} "
-                                 f"backward nodes, steps {others or 'none'}; "
+                                 f"backward nodes, calls {others or 'none'}; "
                                  f"{entry.hits} replays")
                     if source:
                         lines.append(p.source)
@@ -160,7 +161,12 @@ def _output_spec(rec, result):
             rec.fail("it returns a tensor on the graph that no backward inside it consumed "
                      "(a backward outside the function needs the eager graph)")
         found = rec.slot(result._data)
-        return ("tensor", found) if found is not None else ("same", result)
+        if found is not None:
+            return ("tensor", found)
+        if id(result) in rec.born:
+            rec.fail("it returns a tensor made in Python inside it (its values would be baked "
+                     "in)")
+        return ("same", result)
     if isinstance(result, (tuple, list)):
         return (type(result), tuple(_output_spec(rec, r) for r in result))
     if isinstance(result, np.ndarray):

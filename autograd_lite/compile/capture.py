@@ -3,34 +3,38 @@
 While a ``Recorder`` is active (``recording(rec)``, one place, restored in a ``finally``), a
 handful of framework entry points are swapped for versions that run the original AND note
 what it did: ``Function.apply`` (every op), ``autograd.backward`` (the backward walk, planned
-from the graph exactly as the engine will walk it), ``Optimizer.step``, the two
-``clear_grads`` call sites (``zero_grad``), the BatchNorm running-statistics and batch-count
-updates, ``random.next_kernel_seed`` (dropout seeds) and ``Module.__call__`` (train/eval
-flags). Everything that reads a tensor's values in Python (``item``, ``numpy``, ``bool``, ...),
-an in-place op, another random draw, ``autograd.grad`` or a Tensor built from an argument's
-array marks the recording as failed with its cause; the call still finishes eagerly, so its
-result is eager's. Eager execution outside a recording is untouched: no check is added to
+from the graph exactly as the engine will walk it), ``random.next_kernel_seed`` (dropout
+seeds), ``Module.__call__`` (train/eval flags, the modules to guard) and Tensor creation (a
+tensor made in Python during the call). The framework functions with effects outside the ops
+(``zero_grad``'s ``clear_grads``, ``Optimizer.step``, the BatchNorm running statistics and
+batch count, ``clip_grad_norm_``, ``clip_grad_value_``, ``vector_to_parameters``, a scheduler's
+``step``) are marked ``@replayable`` (``autograd_lite._effects``) and recorded as calls.
+Everything that reads a tensor's values in Python (``item``, ``numpy``, ``bool``, ...), an
+in-place op, another random draw, ``autograd.grad`` or a Tensor built from an argument's array
+marks the recording as failed with its cause; the call still finishes eagerly, so its result
+is eager's. Eager execution outside a recording is untouched: no check is added to
 ``Function.apply``'s hot path.
 
 Arrays are named by *slots*: the arguments' arrays first, then every op output, found by
 ``id`` (the recorder keeps each array alive, so ids are not reused while it runs).
 """
 import contextlib
+import sys
 import threading
 
 import numpy as np
 
+from .. import _effects
 from .. import autograd as _autograd
 from .. import random as _random
 from ..autograd import engine as _engine
 from ..autograd.function import Function
-from ..nn import batchnorm as _batchnorm
-from ..nn import functional as _functional
 from ..nn import module as _module
 from ..ops import inplace as _inplace
-from ..optim import optimizer as _optimizer
 from ..tensor import Tensor
 
+#: the module tensor.py (``autograd_lite.tensor`` the attribute is the creation function)
+_tensor = sys.modules[Tensor.__module__]
 #: Tensor methods that hand a value to Python: calling one inside a compiled function means
 #: its control flow may depend on the values, so it is never captured
 _VALUE_READS = ("item", "numpy", "tolist", "__bool__", "__float__", "__int__", "__index__",
@@ -48,8 +52,8 @@ class Recorder:
       argument (``("slot", k)``, ``("view", k, shape)``, ``("ext", tensor)``, ``("seed",)``,
       ``("dict", k)``, ``("const", value)``)
     - ``("backward", plan)``: see ``_plan_backward``
-    - ``("zero_grad", tensors, set_to_none)``, ``("opt_step", optimizer)``,
-      ``("bn_stats", running_mean, running_var, dict_slot, momentum)``, ``("bn_count", tensor)``
+    - ``("call", fn, specs, kwargs)``: a ``@replayable`` function (its arguments named as an
+      op's are; generators made lists)
     """
 
     def __init__(self):
@@ -64,6 +68,7 @@ class Recorder:
         self.modules = {}      # id(module) -> (module, training flag) of every module that ran
         self.changed = set()   # ids of tensors that recorded steps change in place
         self.backward_roots = set()  # ids of nodes a recorded backward started from
+        self.born = {}         # id(tensor) -> tensor made during the call (not by an op)
         self.failure = None
 
     def fail(self, cause):
@@ -95,26 +100,44 @@ class Recorder:
             found = self.slot(arg._data)
             if found is not None:
                 return found
+            if id(arg) in self.born:
+                self.fail(f"{_name(cls)} read a tensor made in Python inside the function (its "
+                          f"values would be baked in; make constants outside, or use ops)")
             self.externals.setdefault(id(arg), (arg, arg._version[0], arg.requires_grad,
                                                 arg._data.shape, arg._data.dtype))
             return ("ext", arg)
         if isinstance(arg, np.ndarray):
             found = self.slot(arg)
             if found is None:
-                self.fail(f"{cls.__name__} received a numpy array computed outside the ops "
+                self.fail(f"{_name(cls)} received a numpy array computed outside the ops "
                           f"(it may depend on the arguments' values)")
             return found
         if type(arg) is int and id(arg) in self.seeds:
             return ("seed",)
         if type(arg) is dict:
+            k = self.dict_of.get(id(arg))
+            if k is not None:
+                return ("dict", k, False)  # filled by an earlier op: read it
             if arg:
-                self.fail(f"{cls.__name__} received a non-empty dict")
+                self.fail(f"{_name(cls)} received a non-empty dict")
             k = self.dict_of[id(arg)] = self.n_dicts
             self.n_dicts += 1
             self.keep.append(arg)
-            return ("dict", k)
+            return ("dict", k, True)  # a fresh one at each replay
+        if isinstance(arg, (list, tuple)) and any(isinstance(a, Tensor) for a in arg):
+            return ("const", arg)  # tensors by identity (a parameter list): read at the call
         if isinstance(arg, (list, set)):
-            self.fail(f"{cls.__name__} received a mutable {type(arg).__name__}")
+            self.fail(f"{_name(cls)} received a mutable {type(arg).__name__}")
+        return ("const", arg)
+
+    def call_spec(self, fn, arg):
+        """An argument of a ``@replayable`` call: a Tensor is passed as itself (a parameter, a
+        buffer), anything else as an op's argument."""
+        if not isinstance(arg, Tensor):
+            return self.spec(fn, arg)
+        spec = self.spec(fn, arg)
+        if spec[0] != "ext":
+            self.fail(f"{_name(fn)} was given a tensor computed inside the function")
         return ("const", arg)
 
     # ---- the swapped entry points ---------------------------------------------------------
@@ -202,34 +225,17 @@ class Recorder:
             walk.append((entry[0], node, outs, tuple(edges)))
         return {"seeds": seeds, "walk": walk, "n_grads": len(gslot)}
 
-    def record_zero_grad(self, original, tensors, set_to_none=True):
-        tensors = list(tensors)
-        self.steps.append(("zero_grad", tensors, set_to_none))
-        original(tensors, set_to_none)
-
-    def record_step(self, original, optimizer, closure=None):
-        if closure is not None:
-            self.fail("optimizer.step(closure)")
-        self.steps.append(("opt_step", optimizer))
-        for group in optimizer.param_groups:
-            self.changed.update(id(p) for p in group["params"])
-        return original(optimizer, closure)
-
-    def record_bn_stats(self, original, running_mean, running_var, stats, m):
-        k = self.dict_of.get(id(stats))
-        if k is None:
-            self.fail("batch_norm statistics that no recorded op produced")
-        self.steps.append(("bn_stats", running_mean, running_var, k, m))
-        self.changed.update((id(running_mean), id(running_var)))
-        original(running_mean, running_var, stats, m)
-
-    def record_bn_count(self, original, module, tracked):
-        if module.momentum is None:
-            self.fail(f"{type(module).__name__}(momentum=None): the cumulative average reads "
-                      f"the batch count")
-        self.steps.append(("bn_count", tracked))
-        self.changed.add(id(tracked))
-        original(module, tracked)
+    def record_call(self, fn, args, kwargs, changes):
+        """A ``@replayable`` function: run it, and note the call (arguments named as an op's,
+        a generator made a list first, since the replay iterates it again)."""
+        args = tuple(list(a) if _is_iterator(a) else a for a in args)
+        kwargs = {k: list(v) if _is_iterator(v) else v for k, v in kwargs.items()}
+        specs = tuple(self.call_spec(fn, a) for a in args)
+        kwspecs = {k: self.call_spec(fn, v) for k, v in kwargs.items()}
+        self.steps.append(("call", fn, specs, kwspecs))
+        if changes is not None:
+            self.changed.update(id(t) for t in changes(*args, **kwargs))
+        return fn(*args, **kwargs)
 
     def record_seed(self, original):
         seed = original()
@@ -297,11 +303,6 @@ def recording(rec):
     Function.apply = classmethod(apply_hook)
     swap(_autograd, "backward", rec.record_backward)
     swap(_autograd, "grad", failing("autograd.grad"))
-    for owner in (_optimizer, _module):
-        swap(owner, "clear_grads", rec.record_zero_grad)
-    swap(_optimizer.Optimizer, "step", rec.record_step)
-    swap(_functional, "update_running_stats", rec.record_bn_stats)
-    swap(_batchnorm, "count_batch", rec.record_bn_count)
     real = _random._generator[0]
     swap(_random, "next_kernel_seed",
          lambda original: rec.record_seed(lambda: int(real.integers(0, 2**63 - 1))))
@@ -309,13 +310,27 @@ def recording(rec):
     swap(_inplace, "_inplace", failing("an in-place op"))
     for name in _VALUE_READS:
         swap(Tensor, name, failing(f"Tensor.{name}() reads a value in Python"))
-    swap(Tensor, "__init__", lambda original, t, data, *a, **k: (
-        _check_built_from(rec, data), original(t, data, *a, **k))[1])
+    def record_init(original, t, data, *args, **kwargs):
+        _check_built_from(rec, data)
+        rec.born[id(t)] = t
+        original(t, data, *args, **kwargs)
+    swap(Tensor, "__init__", record_init)
+    new_original = _tensor._new
+
+    def new_hook(cls):  # every Tensor made by _wrap during the call (op outputs included)
+        t = new_original(cls)
+        if threading.get_ident() == thread:
+            rec.born[id(t)] = t
+        return t
+    saved.append((_tensor, "_new", new_original))
+    _tensor._new = new_hook
     _random._generator[0] = _GuardedGenerator(rec, real, thread)
     RECORDING_THREADS.add(thread)
+    _effects.RECORDERS[thread] = rec
     try:
         yield rec
     finally:
+        del _effects.RECORDERS[thread]
         RECORDING_THREADS.discard(thread)
         if _random._generator[0].__class__ is _GuardedGenerator:
             _random._generator[0] = real
@@ -323,6 +338,14 @@ def recording(rec):
             rec.fail("the framework generator was replaced (manual_seed) inside the function")
         for owner, name, value in reversed(saved):
             setattr(owner, name, value)
+
+
+def _is_iterator(x):
+    return hasattr(x, "__next__")
+
+
+def _name(fn):
+    return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", type(fn).__name__)
 
 
 def _check_built_from(rec, data):

@@ -19,9 +19,9 @@ What the generated code does is what eager does, without Tensors or Nodes:
   nothing flowed to, routes a gradient of another shape or dtype through ``engine._route``,
   sums gradients in the engine's order and delivers leaves' through
   ``engine._deliver_to_leaf``; a node that nothing flowed to is skipped, as the engine does;
-- ``zero_grad``, the optimizer's ``step()`` (its own per-parameter Python, reading the current
-  hyperparameters, so a scheduler's new lr is seen) and the BatchNorm updates call the
-  framework's own functions.
+- each recorded ``@replayable`` call (``zero_grad``, the optimizer's ``step()`` — its own
+  per-parameter Python, reading the current hyperparameters, so a scheduler's new lr is seen
+  —, the BatchNorm updates, gradient clipping, a scheduler's ``step()``) is made again.
 """
 import numpy as np
 
@@ -29,9 +29,7 @@ from .. import grad_mode
 from .. import random as _random
 from ..autograd.engine import _deliver_to_leaf, _route
 from ..autograd.function import Context, _as_output, _resave_outputs, _UnrecordedContext
-from ..nn import batchnorm as _batchnorm
-from ..nn import functional as _functional
-from ..tensor import _wrap, clear_grads
+from ..tensor import _wrap
 
 
 class _ReplayUnrecordedContext(_UnrecordedContext):
@@ -84,7 +82,7 @@ def _generate(steps, n_inputs, out_slots):
     names = {"new": object.__new__, "Ctx": Context, "URCtx": _ReplayUnrecordedContext,
              "ndarray": np.ndarray, "outputs": _outputs, "route": _route,
              "deliver": _deliver_to_leaf, "zeros": np.zeros, "tbackward": _tensor_backward,
-             "clear_grads": clear_grads, "R": _random, "BF": _functional, "BB": _batchnorm}
+             "R": _random}
 
     def const(value, prefix="C"):
         name = f"{prefix}{len(names)}"
@@ -112,7 +110,7 @@ def _generate(steps, n_inputs, out_slots):
         if kind == "op":
             _, cls, specs, out_slots_, needs, recorded, is_tuple = step
             for spec in specs:
-                if spec[0] == "dict":
+                if spec[0] == "dict" and spec[2]:
                     emit(f"    d{spec[1]} = {{}}")
             c = f"c{index}"
             if recorded:
@@ -132,15 +130,11 @@ def _generate(steps, n_inputs, out_slots):
                 emit(f"    if type({s}) is not ndarray: {s} = outputs({c}, {s}, {recorded!r})")
         elif kind == "backward":
             _emit_backward(step[1], emit, const, arg)
-        elif kind == "zero_grad":
-            emit(f"    clear_grads({const(step[1])}, {step[2]!r})")
-        elif kind == "opt_step":
-            emit(f"    {const(step[1], 'O')}.step()")
-        elif kind == "bn_stats":
-            emit(f"    BF.update_running_stats({const(step[1])}, {const(step[2])}, "
-                 f"d{step[3]}, {step[4]!r})")
-        else:  # "bn_count"
-            emit(f"    BB.count_batch(None, {const(step[1])})")
+        else:  # "call": a @replayable function, called again
+            _, fn, specs, kwspecs = step
+            args = [arg(spec) for spec in specs]
+            args += [f"{name}={arg(spec)}" for name, spec in kwspecs.items()]
+            emit(f"    {const(fn, 'F')}({', '.join(args)})")
     emit("    return {" + ", ".join(f"{k}: s{k}" for k in out_slots) + "}")
     return "\n".join(lines) + "\n", names
 

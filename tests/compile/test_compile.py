@@ -308,3 +308,40 @@ def test_a_layer_or_parameter_replaced_between_calls_records_again():
         model.out.weight = nn.Parameter(al.ones(1, 4))
         assert np.array_equal(compiled(x).numpy(), model(x).numpy())
     assert compiled.explain().count("captured") == 3
+
+
+def test_clipping_and_a_per_step_scheduler_inside_the_step():
+    def make(seed):
+        model, opt = _mlp(seed)
+        return model, opt, al.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+
+    def stepper(model, opt, scheduler):
+        def step(x, y):
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 0.5)
+            opt.step()
+            scheduler.step()
+            return loss
+        return step
+    (m1, o1, s1), (m2, o2, s2) = make(0), make(0)
+    eager, compiled = stepper(m1, o1, s1), al.compile(stepper(m2, o2, s2))
+    x, y = _data(32, 8, 4)
+    for i in range(20):
+        al.manual_seed(i)
+        a = eager(x, y)
+        al.manual_seed(i)
+        assert np.array_equal(a.detach().numpy(), compiled(x, y).detach().numpy()), i
+    _same_state(m1, o1, m2, o2)
+    assert s1.get_last_lr() == s2.get_last_lr()
+    assert compiled.captured
+
+
+def test_a_tensor_made_in_python_inside_falls_back():
+    def fn(x):
+        scale = al.tensor(np.float32(3.0))
+        return x * scale
+    compiled = al.compile(fn)
+    with pytest.warns(CompileWarning, match="made in Python"):
+        compiled(al.ones(2))
