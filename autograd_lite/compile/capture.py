@@ -48,9 +48,9 @@ class CaptureError(Exception):
 class Recorder:
     """The steps of one call, in order. Step kinds (tuples, first item the kind):
 
-    - ``("op", cls, specs, out_slots, needs, recorded)``: an op's forward; ``specs`` name each
-      argument (``("slot", k)``, ``("view", k, shape)``, ``("ext", tensor)``, ``("seed",)``,
-      ``("dict", k)``, ``("const", value)``)
+    - ``("op", cls, specs, out_slots, needs, recorded, is_tuple)``: an op's forward; ``specs``
+      name each argument (``("slot", k)``, ``("view", k, shape)``, ``("ext", tensor)``,
+      ``("seed",)``, ``("dict", k, fresh)``, ``("const", value)``)
     - ``("backward", plan)``: see ``_plan_backward``
     - ``("call", fn, specs, kwargs)``: a ``@replayable`` function (its arguments named as an
       op's are; generators made lists)
@@ -125,7 +125,13 @@ class Recorder:
             self.keep.append(arg)
             return ("dict", k, True)  # a fresh one at each replay
         if isinstance(arg, (list, tuple)) and any(isinstance(a, Tensor) for a in arg):
-            return ("const", arg)  # tensors by identity (a parameter list): read at the call
+            # a parameter list: passed as it is (the tensors read at replay), unless one of
+            # them holds an argument's or an op's array, or was made in Python here
+            for t in arg:
+                if isinstance(t, Tensor) and self.spec(cls, t)[0] != "ext":
+                    self.fail(f"{_name(cls)} received a list holding a tensor computed inside "
+                              f"the function")
+            return ("const", arg)
         if isinstance(arg, (list, set)):
             self.fail(f"{_name(cls)} received a mutable {type(arg).__name__}")
         return ("const", arg)

@@ -345,3 +345,13 @@ def test_a_tensor_made_in_python_inside_falls_back():
     compiled = al.compile(fn)
     with pytest.warns(CompileWarning, match="made in Python"):
         compiled(al.ones(2))
+
+
+def test_ops_taking_lists_of_tensors():
+    w = al.tensor(np.ones(3), requires_grad=True)
+    compiled = al.compile(lambda x: al.cat([x * 2, w]).sum() + al.stack([w, w]).sum())
+    with al.no_grad():
+        for seed in range(3):
+            x = al.tensor(np.random.default_rng(seed).standard_normal(3))
+            expected = (al.cat([x * 2, w]).sum() + al.stack([w, w]).sum()).numpy()
+            assert np.array_equal(compiled(x).numpy(), expected)
