@@ -33,6 +33,7 @@ from .threads import get_num_threads, set_num_threads
 
 from . import cuda, data, nn, optim, utils  # noqa: E402  (build on the core above)
 from .serialization import load, save  # noqa: E402
+from .compile import compile  # noqa: E402,A004
 
 __version__ = "0.1.0"
 
@@ -57,7 +58,7 @@ __all__ = [
     "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
     "gradcheck", "gradcheck_report", "gradgradcheck", "GradcheckError",
     "manual_seed", "get_rng_state", "set_rng_state", "get_num_threads", "set_num_threads",
-    "save", "load",
+    "save", "load", "compile",
 ]
 __all__ += (ops.reductions_more.__all__ + ops.norms.__all__ + ops.scans.__all__
             + ops.products.__all__)

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import device as _device
 from . import dtypes, tensor_methods
+from ._effects import replayable
 
 
 class Tensor(tensor_methods.OpMethods):
@@ -422,6 +423,7 @@ def mark_modified(t):
     t._version[0] += 1
 
 
+@replayable()
 def clear_grads(tensors, set_to_none=True):
     """Drop each tensor's ``.grad`` (the default, as PyTorch 2: the next backward writes instead
     of adding) or fill it with zeros in place. Module.zero_grad and Optimizer.zero_grad use it."""

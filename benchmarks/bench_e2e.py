@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -44,7 +45,7 @@ import numpy_reference as ref  # noqa: E402
 TARGETS = {"W-mlp": 0.85, "W-tiny": 0.4, "W-digits": 0.5, "W-gradcheck": 0.25, "W-cold": 0.4,
            "W-mem peak": 0.6}
 GROWTH_LIMIT_MB = 5.0
-LIBS = ("autograd_lite", "numpy by hand", "torch")
+LIBS = ("autograd_lite", "numpy by hand", "torch", "compiled")
 
 
 def _torch():
@@ -126,6 +127,9 @@ def step_cases(spec, batch, n_in, n_classes, loss, make_opt, seed=0):
             out.backward()
             opt.step()
     cases["autograd_lite"] = al_step
+    cases["compiled"] = _compiled_step(spec, params, buffers, make_opt, xt, yt,
+                                       F.binary_cross_entropy if loss == "bce"
+                                       else F.cross_entropy)
 
     np_model = ref.NumpyMLP(spec, _copy(params), _copy(buffers),
                             loss="bce" if loss == "bce" else "cross_entropy",
@@ -157,6 +161,22 @@ def step_cases(spec, batch, n_in, n_classes, loss, make_opt, seed=0):
             topt.step()
         cases["torch"] = torch_step
     return cases
+
+
+def _compiled_step(spec, params, buffers, make_opt, xt, yt, loss_fn):
+    """The same step on a model of its own, through al.compile (issue 15's "compiled" rows)."""
+    import autograd_lite as al
+    model = al_model(spec, _copy(params), _copy(buffers))
+    opt = make_opt["al"](list(model.parameters()))
+
+    @al.compile
+    def step(x, y):
+        opt.zero_grad()
+        out = loss_fn(model(x), y)
+        out.backward()
+        opt.step()
+        return out
+    return lambda: step(xt, yt)
 
 
 def mlp_optimizers(lr=1e-3, wd=1e-4):
@@ -233,6 +253,38 @@ def digits_epoch_fns(seed=0, batch=64):
         return float((pred == yte).mean())
     fns["autograd_lite"] = (al_epoch, al_accuracy)
 
+    cmodel = al_model(ref.DIGITS_SPEC, _copy(params), _copy(buffers))
+    copt = al.optim.Adam(list(cmodel.parameters()), lr=1e-3)
+    corder_rng = np.random.default_rng(seed + 1)
+
+    @al.compile
+    def compiled_step(xb, yb):
+        copt.zero_grad()
+        loss = F.cross_entropy(cmodel(xb), yb)
+        loss.backward()
+        copt.step()
+        return loss
+
+    reseed = [True]
+
+    def compiled_epoch():
+        if reseed.pop() if reseed else False:
+            # the framework generator as eager's run started from: digits_accuracy runs the
+            # libraries one after the other, so the same dropout masks give eager's accuracy
+            al.set_rng_state(start_state)
+        cmodel.train()
+        perm = corder_rng.permutation(n)
+        for start in range(0, n, batch):
+            idx = perm[start:start + batch]
+            compiled_step(al.from_numpy(Xtr[idx]), al.from_numpy(ytr[idx]))
+
+    def compiled_accuracy():
+        cmodel.eval()
+        with al.no_grad():
+            pred = cmodel(al.from_numpy(Xte))._data.argmax(axis=1)
+        return float((pred == yte).mean())
+    fns["compiled"] = (compiled_epoch, compiled_accuracy)
+
     np_model = ref.NumpyMLP(ref.DIGITS_SPEC, _copy(params), _copy(buffers),
                             rng=np.random.default_rng(seed))
     np_opt = ref.NumpyAdam(np_model.params, lr=1e-3)
@@ -271,6 +323,8 @@ def digits_epoch_fns(seed=0, batch=64):
                 pred = tmodel(tXte).argmax(dim=1).numpy()
             return float((pred == yte).mean())
         fns["torch"] = (torch_epoch, torch_accuracy)
+    # where eager's first epoch starts drawing dropout seeds (digits_accuracy runs it first)
+    start_state = al.get_rng_state()
     return fns
 
 
@@ -301,6 +355,13 @@ def gradcheck_cases(n=8, d=16, h=32, k=4):
     def al_check():
         assert al.gradcheck(lambda x, w1, w2: (x @ w1).tanh().matmul(w2).sum(), (ax, aw1, aw2))
     cases["autograd_lite"] = al_check
+    compiled = al.compile(lambda x, w1, w2: (x @ w1).tanh().matmul(w2).sum())
+
+    def compiled_check():
+        with warnings.catch_warnings():  # the analytic call keeps its graph: eager, warned
+            warnings.simplefilter("ignore")
+            assert al.gradcheck(compiled, (ax, aw1, aw2))
+    cases["compiled"] = compiled_check
 
     nx, nw1, nw2 = x0.copy(), w10.copy(), w20.copy()
 
@@ -482,7 +543,9 @@ def table(all_results, accuracy=None):
     rows = []
     for threads, results in all_results.items():
         for workload, stats in results.items():
-            al_s, np_s, t_s = (stats.get(lib) for lib in LIBS)
+            al_s, np_s, t_s, c_s = (stats.get(lib) for lib in LIBS)
+            c_ratio = c_s["median"] / t_s["median"] if c_s and t_s and t_s["median"] else None
+            c_np = c_s["median"] / np_s["median"] if c_s and np_s and np_s["median"] else None
             ratio = al_s["median"] / t_s["median"] if t_s and t_s["median"] else None
             if workload == "W-mem growth":
                 target = f"< {GROWTH_LIMIT_MB:g} MB"
@@ -508,9 +571,12 @@ def table(all_results, accuracy=None):
             rows.append((workload, threads, _fmt(workload, al_s) if al_s else "-",
                          _fmt(workload, np_s) if np_s else "-",
                          _fmt(workload, t_s) if t_s else "-", ratio_txt,
-                         target + extra, verdict))
+                         target + extra, verdict,
+                         _fmt(workload, c_s) if c_s else "-",
+                         f"{c_ratio:.2f}×" if c_ratio else "-", f"{c_np:.2f}×" if c_np else "-"))
     return markdown_table(["workload", "threads", "autograd_lite", "numpy by hand", "PyTorch",
-                           "al / torch", "target", "1-thread verdict"], rows)
+                           "al / torch", "target", "1-thread verdict", "compiled",
+                           "compiled / torch", "compiled / numpy"], rows)
 
 
 CONFIGS = {

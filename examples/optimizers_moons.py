@@ -40,7 +40,10 @@ def make_optimizer(name, params, lr, beta=0.9):
     raise ValueError(name)
 
 
-def run(epochs=5000, lr=0.0007, batch_size=64, seed=0, data_seed=3, optimizers=OPTIMIZERS):
+def run(epochs=5000, lr=0.0007, batch_size=64, seed=0, data_seed=3, optimizers=OPTIMIZERS,
+        compile=True):  # noqa: A002
+    # compile: the step is recorded once and replayed (al.compile): the same costs, bit for
+    # bit, and 300 epochs take 0.57-0.65 s eager, 0.37-0.40 s compiled (1 thread)
     X, y, Xd, yd = moons(data_seed)
     rows, models = [], {}
     for name in optimizers:
@@ -48,7 +51,7 @@ def run(epochs=5000, lr=0.0007, batch_size=64, seed=0, data_seed=3, optimizers=O
         al.manual_seed(seed)
         model = build_mlp(2, (5, 2), 2, activation="relu", init="he")
         opt = make_optimizer(name, model.parameters(), lr)
-        costs = fit(model, X, y, opt, epochs, batch_size=batch_size, seed=seed)
+        costs = fit(model, X, y, opt, epochs, batch_size=batch_size, seed=seed, compile=compile)
         rows.append({"optimizer": name, "first cost": costs[0], "final cost": costs[-1],
                      "train acc": evaluate(model, X, y)[1],
                      "dev acc": evaluate(model, Xd, yd)[1],

@@ -47,6 +47,9 @@ def add_parser(subparsers):
                    help="batch norm after every hidden Linear (default on)")
     g.add_argument("--dropout", type=float, metavar="P",
                    help="dropout probability between hidden layers, 0 <= p < 1 (default 0.3)")
+    g.add_argument("--compile", action=argparse.BooleanOptionalAction,
+                   help="record the training step once and replay it (al.compile; default "
+                        "off)")
     g.add_argument("--l2", type=float, metavar="LAMBDA",
                    help="L2 regularisation lambda: cost + (1/m)(lambda/2)sum||W||^2 (default 0)")
     g = p.add_argument_group("optimisation")
@@ -100,7 +103,7 @@ def _floats(text):
 SETTINGS = ("dataset", "n_samples", "noise", "split", "model", "hidden", "activation", "init",
             "init_scale", "batchnorm", "dropout", "l2", "optimizer", "lr", "beta", "beta2", "eps",
             "schedule", "decay", "step_size", "batch_size", "epochs", "seed", "bayes_error",
-            "tolerance", "out", "overwrite", "checkpoint_every", "resume", "progress", "plots")
+            "tolerance", "out", "overwrite", "checkpoint_every", "resume", "progress", "plots", "compile")
 
 
 def config_from_args(args):

@@ -10,6 +10,7 @@ cumulative average (factor 1/t after t batches). Eval: normalise with the runnin
 import numpy as np
 
 from .. import dtypes, grad_mode
+from .._effects import not_replayable, replayable
 from ..tensor import Tensor, mark_modified
 from . import functional as F
 from .module import Module, Parameter
@@ -81,9 +82,10 @@ class _BatchNorm(Module):
                     f"normalised with its own statistics: use a larger batch, or call eval() "
                     f"to use the running statistics.")
             tracked = buffers["num_batches_tracked"]
-            tracked._data += 1  # what add_(1) under no_grad does, without its checks
-            mark_modified(tracked)
+            count_batch(tracked)
             if self.momentum is None:
+                not_replayable(f"{type(self).__name__}(momentum=None): the cumulative average "
+                               f"reads the batch count in Python")
                 factor = 1.0 / float(tracked._data)
         use_batch_stats = self.training or not self.track_running_stats
         keep_running = not self.training or self.track_running_stats
@@ -108,3 +110,11 @@ class BatchNorm2d(_BatchNorm):
     """Over (N, C, H, W): statistics per channel C, over N, H and W."""
 
     _expected_dims = (4,)
+
+
+@replayable(changes=lambda tracked: [tracked])
+def count_batch(tracked):
+    """``num_batches_tracked += 1``: what add_(1) under no_grad does, without its checks.
+    ``@replayable``: ``al.compile`` records the call (it runs outside the ops)."""
+    tracked._data += 1
+    mark_modified(tracked)

@@ -7,6 +7,7 @@ call it from ``autograd_lite.ops.nn_ops``; the rest compose public ops. Losses t
 import numpy as np
 
 from .. import ops, random
+from .._effects import replayable
 from ..errors import OpError
 from ..ops import nn_ops as fused
 from ..tensor import Tensor, mark_modified
@@ -177,20 +178,26 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if momentum is None:
             raise ValueError("batch_norm: momentum must be a number (BatchNorm modules turn "
                              "momentum=None into the cumulative-average factor 1/t)")
-        m = float(momentum)
-        n = stats["n"]
-        # what running.copy_(...) under no_grad does (the same expression, cast into the
-        # buffer, its version bumped), without copy_'s checks: this runs every training step
-        if running_mean is not None:
-            np.copyto(running_mean._data, (1.0 - m) * running_mean._data + m * stats["mean"],
-                      casting="unsafe")
-            mark_modified(running_mean)
-        if running_var is not None:
-            unbiased = stats["var"] * (n / (n - 1))
-            np.copyto(running_var._data, (1.0 - m) * running_var._data + m * unbiased,
-                      casting="unsafe")
-            mark_modified(running_var)
+        update_running_stats(running_mean, running_var, stats, float(momentum))
     return out
+
+
+@replayable(changes=lambda running_mean, running_var, stats, m: [running_mean, running_var])
+def update_running_stats(running_mean, running_var, stats, m):
+    """``running = (1 − m)·running + m·batch`` in place (the unbiased variance), what
+    ``running.copy_(...)`` under no_grad does, without copy_'s checks (this runs every training
+    step). ``@replayable``: ``al.compile`` records the call (it runs outside the ops).
+    """
+    n = stats["n"]
+    if running_mean is not None:
+        np.copyto(running_mean._data, (1.0 - m) * running_mean._data + m * stats["mean"],
+                  casting="unsafe")
+        mark_modified(running_mean)
+    if running_var is not None:
+        unbiased = stats["var"] * (n / (n - 1))
+        np.copyto(running_var._data, (1.0 - m) * running_var._data + m * unbiased,
+                  casting="unsafe")
+        mark_modified(running_var)
 
 
 # ---- losses -------------------------------------------------------------------------------

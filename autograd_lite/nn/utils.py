@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from .. import grad_mode, ops
+from .._effects import replayable
 from ..tensor import Tensor, _wrap, mark_modified
 from .module import Module
 
@@ -44,6 +45,7 @@ def _params_with_grad(parameters):
     return [p for p in parameters if p.grad is not None]
 
 
+@replayable()
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
     """Scale all gradients together so their joint ``norm_type``-norm is at most ``max_norm``
     (coefficient max_norm / (norm + 1e-6), applied only when below 1). Returns the norm before
@@ -69,6 +71,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return _wrap(np.asarray(total, dtype=params[0].grad._data.dtype))
 
 
+@replayable()
 def clip_grad_value_(parameters, clip_value):
     """Clamp every gradient element into [−clip_value, clip_value]."""
     clip_value = float(clip_value)
@@ -84,6 +87,7 @@ def parameters_to_vector(parameters):
     return ops.cat([p.reshape(-1) for p in params], 0)
 
 
+@replayable(changes=lambda vec, parameters: parameters)
 def vector_to_parameters(vec, parameters):
     """Copy consecutive slices of the 1-D ``vec`` into the parameters (in place, under
     no_grad), the inverse of ``parameters_to_vector``."""

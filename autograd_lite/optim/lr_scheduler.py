@@ -19,6 +19,7 @@ one stepped wins. ``step(epoch)`` jumps straight to an epoch.
 import math
 import numbers
 
+from .._effects import not_replayable, replayable
 from .optimizer import Optimizer, _check_number, _plain
 
 __all__ = ["LRScheduler", "StepLR", "ExponentialLR", "InverseTimeDecay", "InverseSqrtDecay",
@@ -49,8 +50,11 @@ class LRScheduler:
     def get_lr(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    @replayable()
     def step(self, epoch=None):
         """Advance one epoch (or go to ``epoch``) and set every group's ``lr``."""
+        if epoch is not None:
+            not_replayable("scheduler.step(epoch): the epoch is a number computed in Python")
         if epoch is None:
             self.last_epoch += 1
         else:
@@ -279,6 +283,7 @@ class ReduceLROnPlateau:
 
     def step(self, metrics):
         """Record this epoch's ``metrics`` (a number, or a one-element tensor/array)."""
+        not_replayable("ReduceLROnPlateau.step reads the metric in Python")
         value = float(metrics.item() if hasattr(metrics, "item") else metrics)
         self.last_epoch += 1
         if self._is_better(value, self.best):

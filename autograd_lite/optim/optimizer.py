@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from .. import grad_mode
+from .._effects import replayable
 from ..tensor import Tensor, clear_grads, mark_modified
 
 
@@ -134,6 +135,8 @@ class Optimizer:
         clear_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     # ---- the update ---------------------------------------------------------------------
+    @replayable(changes=lambda self, closure=None: [p for g in self.param_groups
+                                                    for p in g["params"]])
     def step(self, closure=None):
         """Update every parameter that has a gradient, in place.
 

@@ -93,6 +93,7 @@ class TrainConfig:
     checkpoint_every: int = 10        # epochs between checkpoints (0: only at the end)
     resume: bool = False
     progress: bool = True
+    compile: bool = False             # replay each training step with al.compile
     plots: bool = True
 
     # ---- derived values ----------------------------------------------------------------

@@ -26,6 +26,7 @@ import numpy as np
 from .. import get_rng_state, load, manual_seed, optim, save, set_rng_state, tensor
 from ..serialization import CheckpointError
 from ..data import DataLoader, TensorDataset
+from ..compile import compile as compile_fn
 from ..nn.utils import l2_penalty
 from .config import ConfigError, TrainConfig
 from .data import Splits, splits_for
@@ -109,20 +110,31 @@ def _per_step(scheduler):
     return bool(getattr(scheduler, "per_step", False))
 
 
-def run_epoch(model, loader, optimizer, l2=0.0, m=None, scheduler=None):
-    """One pass over ``loader``: forward, cost (+ the course's L2 term over ``m`` training
-    examples), backward, update. A per-step scheduler is stepped after every update.
-    Returns the mean mini-batch cost (weighted by batch size)."""
-    model.train()
-    total, count = 0.0, 0
-    per_step = scheduler is not None and _per_step(scheduler)
-    for xb, yb in loader:
+def make_step(model, optimizer, l2=0.0, m=None, compiled=False):
+    """One training step ``cost = step(xb, yb)``: forward, cost (+ the course's L2 term over
+    ``m`` training examples), backward, update; replayed by ``al.compile`` if ``compiled``."""
+    def step(xb, yb):
         cost = loss_fn(model(xb), yb)
         if l2:
             cost = cost + l2_penalty(model, l2, m)
         optimizer.zero_grad()
         cost.backward()
         optimizer.step()
+        return cost
+    return compile_fn(step) if compiled else step
+
+
+def run_epoch(model, loader, optimizer, l2=0.0, m=None, scheduler=None, step=None):
+    """One pass over ``loader``: forward, cost (+ the course's L2 term over ``m`` training
+    examples), backward, update. A per-step scheduler is stepped after every update.
+    Returns the mean mini-batch cost (weighted by batch size)."""
+    model.train()
+    total, count = 0.0, 0
+    per_step = scheduler is not None and _per_step(scheduler)
+    if step is None:
+        step = make_step(model, optimizer, l2, m)
+    for xb, yb in loader:
+        cost = step(xb, yb)
         if per_step:
             scheduler.step()
         n = yb.shape[0]
@@ -143,15 +155,16 @@ def make_loader(X, y, batch_size, seed, batchnorm):
 
 
 def fit(model, X, y, optimizer, epochs, batch_size=64, l2=0.0, scheduler=None, seed=0,
-        batchnorm=False, every=None, callback=None):
+        batchnorm=False, every=None, callback=None, compile=False):  # noqa: A002
     """A bare training loop for experiments: ``epochs`` passes of :func:`run_epoch`; the
     epoch scheduler (if any) is stepped after each. Returns the list of mean costs per epoch
     (stops early, returning what it has, once a cost is not finite). ``callback(epoch, cost)``
-    is called every ``every`` epochs."""
+    is called every ``every`` epochs. ``compile``: replay the step with ``al.compile``."""
     loader = make_loader(X, y, batch_size, seed, batchnorm)
+    step = make_step(model, optimizer, l2, len(y), compiled=compile)
     costs = []
     for epoch in range(epochs):
-        cost = run_epoch(model, loader, optimizer, l2, len(y), scheduler)
+        cost = run_epoch(model, loader, optimizer, l2, len(y), scheduler, step)
         costs.append(cost)
         if scheduler is not None and not _per_step(scheduler):
             scheduler.step()
@@ -335,10 +348,11 @@ def train(cfg: TrainConfig, callback=None, log=print, report=True) -> TrainResul
     status = "finished"
     progress = _Progress(cfg.epochs, epoch, log, cfg.progress)
     state = {"model": model, "optimizer": optimizer, "scheduler": scheduler}
+    step = make_step(model, optimizer, cfg.l2, m, compiled=cfg.compile)
     try:
         while epoch < cfg.epochs:
             lr = float(optimizer.param_groups[0]["lr"])
-            cost = run_epoch(model, loader, optimizer, cfg.l2, m, scheduler)
+            cost = run_epoch(model, loader, optimizer, cfg.l2, m, scheduler, step)
             if scheduler is not None and not _per_step(scheduler):
                 scheduler.step()
             epoch += 1
