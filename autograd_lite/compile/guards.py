@@ -36,7 +36,7 @@ def describe(arg):
 def signature(args, kwargs):
     """The key of a call. One pass over the arguments (this runs on every call: for a small
     function under no_grad it is most of what a replay costs, see docs/compile.md)."""
-    key = [grad_mode._enabled.get(), anomaly._enabled[0]]
+    key = [grad_mode.is_grad_enabled(), anomaly._enabled[0]]
     arrays = []
     for a in args:
         key.append(describe(a))
