@@ -127,9 +127,10 @@ def step_cases(spec, batch, n_in, n_classes, loss, make_opt, seed=0):
             out.backward()
             opt.step()
     cases["autograd_lite"] = al_step
-    cases["compiled"] = _compiled_step(spec, params, buffers, make_opt, xt, yt,
-                                       F.binary_cross_entropy if loss == "bce"
-                                       else F.cross_entropy)
+    if hasattr(al, "compile"):  # bench_versions.py times trees from before al.compile too
+        cases["compiled"] = _compiled_step(spec, params, buffers, make_opt, xt, yt,
+                                           F.binary_cross_entropy if loss == "bce"
+                                           else F.cross_entropy)
 
     np_model = ref.NumpyMLP(spec, _copy(params), _copy(buffers),
                             loss="bce" if loss == "bce" else "cross_entropy",
