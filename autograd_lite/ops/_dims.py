@@ -32,6 +32,6 @@ def dim_or_axis(dim, axis, op, default=None):
     ``dim``, as numpy names it); both at once is an error."""
     if axis is None:
         return dim
-    if dim is not default:
+    if dim is not None and dim is not default:
         raise TypeError(f"{op}: give dim or axis, not both")
     return axis

@@ -3,15 +3,11 @@ operands, the default-float rule for integer inputs, numpy warnings silenced as 
 import numpy as np
 
 from .. import dtypes
-from ..tensor import Tensor, _wrap
-
-
-def _array(x):
-    return x._data if isinstance(x, Tensor) else np.asarray(x)
+from ..tensor import Tensor, _wrap, array_of
 
 
 def _is_float(x):
-    return _array(x).dtype.kind == "f"
+    return array_of(x).dtype.kind == "f"
 
 
 def _as_float(x):
@@ -41,7 +37,7 @@ def _binary_operands(a, b):
 
 def _float_only(x, op):
     if not _is_float(x):
-        raise NotImplementedError(f"{op}: not implemented for {_array(x).dtype} tensors "
+        raise NotImplementedError(f"{op}: not implemented for {array_of(x).dtype} tensors "
                                   f"(use a floating-point tensor, as PyTorch requires)")
 
 

@@ -14,8 +14,8 @@ import numpy as np
 from .. import kernels
 from ..autograd.function import NumpyFunction
 from ..dtypes import kernel_dtype
-from ..tensor import _wrap
-from ._elementwise import _array, _as_float, _as_floats, _float_only, _is_float, _quiet
+from ..tensor import _wrap, array_of
+from ._elementwise import _as_float, _as_floats, _float_only, _is_float, _quiet
 from .arithmetic import Add, Mul, Sub
 
 __all__ = [
@@ -414,34 +414,34 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
     """nan, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default 0 and the
     dtype's largest and lowest finite values)."""
     if not _is_float(input):
-        return _wrap(_array(input).copy())
+        return _wrap(array_of(input).copy())
     return NanToNum.apply(input, nan, posinf, neginf)
 
 
 def isnan(input):  # noqa: A002
     """A bool tensor: True where the element is nan."""
-    return _wrap(np.isnan(_array(input)))
+    return _wrap(np.isnan(array_of(input)))
 
 
 def isinf(input):  # noqa: A002
     """A bool tensor: True where the element is +inf or -inf."""
-    return _wrap(np.isinf(_array(input)))
+    return _wrap(np.isinf(array_of(input)))
 
 
 def isfinite(input):  # noqa: A002
     """A bool tensor: True where the element is neither nan nor infinite."""
-    return _wrap(np.isfinite(_array(input)))
+    return _wrap(np.isfinite(array_of(input)))
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
     """A bool tensor: True where |input − other| ≤ atol + rtol·|other|."""
-    return _wrap(np.asarray(np.isclose(_array(input), _array(other), rtol=rtol, atol=atol,
+    return _wrap(np.asarray(np.isclose(array_of(input), array_of(other), rtol=rtol, atol=atol,
                                        equal_nan=equal_nan)))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
     """True (a Python bool) when every element is close in the sense of ``isclose``."""
-    return bool(np.allclose(_array(input), _array(other), rtol=rtol, atol=atol,
+    return bool(np.allclose(array_of(input), array_of(other), rtol=rtol, atol=atol,
                             equal_nan=equal_nan))
 
 

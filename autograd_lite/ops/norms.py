@@ -21,6 +21,7 @@ from ..errors import OpError
 from ._dims import dim_or_axis, normalize_dims
 from .pointwise import where
 from .reductions_more import amax, amin
+from .shape import as_tensor
 from ..tensor import Tensor, _wrap
 
 #: ops exports ``norm`` (torch.norm); autograd_lite/linalg.py, the face of ``al.linalg``,
@@ -52,10 +53,6 @@ class VectorNorm2(NumpyFunction):
         return g * x / where(zero, 1.0, out) * _wrap((~zero).astype(x.dtype)), None, None
 
 
-def _tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
 def _float_input(x, dtype, op):
     if dtype is not None:
         x = x.to(dtype)
@@ -67,7 +64,7 @@ def _float_input(x, dtype, op):
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     """The vector ``ord``-norm (Σ|x|^ord)^(1/ord) over ``dim`` (all elements when None); ord
     inf/-inf are the largest/smallest |x|, ord 0 counts the nonzero elements."""
-    x = _float_input(_tensor(x), dtype, "linalg.vector_norm")
+    x = _float_input(as_tensor(x), dtype, "linalg.vector_norm")
     if isinstance(dim, int):
         dim = (dim,)
     dims = normalize_dims(dim, x.ndim, "linalg.vector_norm")
@@ -90,7 +87,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # noqa: A002
     """A matrix norm over the two dims ``dim``: 'fro' (√Σa²), 1/-1 (largest/smallest column
     sum of |a|), inf/-inf (largest/smallest row sum of |a|)."""
-    A = _float_input(_tensor(A), dtype, "linalg.matrix_norm")
+    A = _float_input(as_tensor(A), dtype, "linalg.matrix_norm")
     if A.ndim < 2:
         raise OpError(f"linalg.matrix_norm: expected a tensor with 2 or more dims, got shape "
                       f"{A.shape}")
@@ -123,7 +120,7 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A
     """A vector or matrix norm as ``torch.linalg.norm``: with ``ord`` None, the 2-norm of the
     flattened input (``dim`` None) or over ``dim``; a string ``ord`` or a 2-tuple ``dim`` (or a
     2-D input with ``ord`` given) selects a matrix norm."""
-    A = _tensor(A)
+    A = as_tensor(A)
     if isinstance(dim, int):
         dim = (dim,)
     if ord is None:

@@ -9,23 +9,15 @@ import numpy as np
 
 from ..autograd.function import NumpyFunction
 from ..errors import OpError
-from ..tensor import Tensor, _wrap
-from ._dims import normalize_dim, normalize_dims
+from ..tensor import _wrap
+from ._dims import dim_or_axis, normalize_dim, normalize_dims
+from .shape import as_tensor
 from .pointwise import where
 
 __all__ = ["prod", "all", "any", "amax", "amin", "count_nonzero"]
 
 
 # ---- helpers --------------------------------------------------------------------------------
-def _dim_or_axis(dim, axis, op, default=None):
-    """``dim``, or ``axis`` (PyTorch's numpy-style alias) when only that was given."""
-    if axis is not None:
-        if dim is not None and dim is not default:
-            raise TypeError(f"{op}: give dim or axis, not both")
-        return axis
-    return dim
-
-
 def _kept(shape, dims):
     return tuple(1 if d in dims else n for d, n in enumerate(shape))
 
@@ -85,15 +77,11 @@ class Amax(NumpyFunction):
 
 
 # ---- public functions -----------------------------------------------------------------------
-def _tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
 def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A002
     """The product of the elements (over one ``dim``). Integer and bool inputs give int64, as
     PyTorch; ``dtype`` casts the input first. The gradient is exact when elements are zero."""
-    x = _tensor(input)
-    dim = _dim_or_axis(dim, axis, "prod")
+    x = as_tensor(input)
+    dim = dim_or_axis(dim, axis, "prod")
     if dtype is not None:
         x = x.to(dtype)
     elif x._data.dtype.kind in "biu":
@@ -109,8 +97,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A00
 
 
 def _bool_reduce(fn, input, dim, keepdim, axis, op):
-    data = _tensor(input)._data
-    dim = _dim_or_axis(dim, axis, op)
+    data = as_tensor(input)._data
+    dim = dim_or_axis(dim, axis, op)
     dims = normalize_dims(dim, data.ndim, op)
     out = np.asarray(fn(data, axis=dims, keepdims=keepdim))
     if data.dtype == np.uint8:  # PyTorch keeps uint8 for uint8 inputs
@@ -130,8 +118,8 @@ def any(input, dim=None, keepdim=False, *, axis=None):  # noqa: A001,A002
 
 def _amax(input, dim, keepdim, axis, is_max):
     op = "amax" if is_max else "amin"
-    x = _tensor(input)
-    dim = _dim_or_axis(dim, axis, op, default=())
+    x = as_tensor(input)
+    dim = dim_or_axis(dim, axis, op, default=())
     dims = normalize_dims(None if dim == () else dim, x.ndim, op)
     if x._data.size == 0 and (not dims or 0 in [x.shape[d] for d in dims]):
         raise OpError(f"{op}: cannot reduce over a zero-size dim of a tensor of shape {x.shape}")
@@ -152,6 +140,6 @@ def amin(input, dim=(), keepdim=False, *, axis=None):  # noqa: A002
 
 def count_nonzero(input, dim=None, *, axis=None):  # noqa: A002
     """How many elements are nonzero (over ``dim``, an int or a tuple); an int64 tensor."""
-    data = _tensor(input)._data
-    dims = normalize_dims(_dim_or_axis(dim, axis, "count_nonzero"), data.ndim, "count_nonzero")
+    data = as_tensor(input)._data
+    dims = normalize_dims(dim_or_axis(dim, axis, "count_nonzero"), data.ndim, "count_nonzero")
     return _wrap(np.asarray(np.count_nonzero(data, axis=dims), dtype=np.int64))

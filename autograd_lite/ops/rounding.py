@@ -10,8 +10,8 @@ import numpy as np
 
 from ..autograd.function import NumpyFunction
 from ..errors import OpError
-from ..tensor import _wrap
-from ._elementwise import _array, _binary_operands, _float_only, _quiet, _zeros_like
+from ..tensor import _wrap, array_of
+from ._elementwise import _binary_operands, _float_only, _quiet, _zeros_like
 
 __all__ = ["sign", "floor", "ceil", "round", "trunc", "fix", "frac", "fmod", "remainder",
            "floor_divide"]
@@ -126,8 +126,8 @@ class RoundedDiv(NumpyFunction):
 # ---- public functions ---------------------------------------------------------------------
 def sign(input):  # noqa: A002
     """-1, 0 or 1 by the sign of each element; the gradient is 0."""
-    if _array(input).dtype.kind == "b":
-        return _wrap(_array(input).copy())
+    if array_of(input).dtype.kind == "b":
+        return _wrap(array_of(input).copy())
     return Sign.apply(input)
 
 

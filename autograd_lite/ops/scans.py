@@ -10,8 +10,9 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.function import NumpyFunction
-from ..tensor import Tensor, _wrap
-from ._dims import normalize_dim
+from ..tensor import _wrap
+from ._dims import dim_or_axis, normalize_dim
+from .shape import as_tensor
 from .pointwise import where
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
@@ -143,11 +144,8 @@ def _cum_extreme(x, dim, is_max):
 
 # ---- public functions -----------------------------------------------------------------------
 def _prepare(input, dim, axis, op, dtype=None):
-    x = input if isinstance(input, Tensor) else Tensor(input)
-    if axis is not None:
-        if dim is not None:
-            raise TypeError(f"{op}: give dim or axis, not both")
-        dim = axis
+    x = as_tensor(input)
+    dim = dim_or_axis(dim, axis, op)
     if dim is None:
         raise TypeError(f"{op}: missing the required argument dim")
     dim = normalize_dim(dim, x.ndim, op)
