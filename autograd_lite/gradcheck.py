@@ -81,7 +81,7 @@ def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, rel_tol=1e-6, s
     rng = np.random.default_rng(seed)
     # a scalar output keeps weight 1, so the reported values are dJ/dθ itself (the course's case)
     weights = [np.ones(o.shape) if o._data.size == 1 and len(outputs) == 1 else
-               rng.uniform(0.5, 1.5, o.shape) * rng.choice([-1.0, 1.0], o.shape) for o in outputs]
+               _random_weights(rng, o.shape) for o in outputs]
 
     differentiable = [o for o in outputs if o.requires_grad]
     if differentiable:
@@ -115,6 +115,12 @@ def gradcheck_report(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, rel_tol=1e-6, s
         g = np.zeros(data.shape) if g is None else g._data.astype(np.float64)
         reports.append(_compare(i, g, numeric, atol, rtol, rel_tol))
     return reports
+
+
+def _random_weights(rng, shape):
+    """Fixed random weights of magnitude 0.5-1.5 and random sign: reduce outputs to one number
+    (gradcheck) or stand for the output gradient v (gradgradcheck)."""
+    return rng.uniform(0.5, 1.5, shape) * rng.choice([-1.0, 1.0], shape)
 
 
 def _numeric_gradient(objective, data, eps):
@@ -187,8 +193,8 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
         raise ValueError("gradgradcheck: no output of the function requires grad")
     if grad_outputs is None:
         rng = np.random.default_rng(seed + 1)
-        grad_outputs = [Tensor(rng.uniform(0.5, 1.5, o.shape) * rng.choice([-1.0, 1.0], o.shape),
-                               dtype=np.float64, requires_grad=True) for o in outputs]
+        grad_outputs = [Tensor(_random_weights(rng, o.shape), dtype=np.float64,
+                               requires_grad=True) for o in outputs]
     grad_outputs = _as_tuple(grad_outputs)
     n = len(inputs)
 

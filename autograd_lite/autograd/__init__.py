@@ -28,17 +28,13 @@ def _root_grads(outputs, grad_outputs, caller, create_graph=False):
                                    f"of that shape")
             g = np.ones(out.shape, dtype=out.dtype)
         elif create_graph and isinstance(g, Tensor) and g.requires_grad:
-            if g.shape != out.shape:
-                raise RuntimeError(f"{caller}: the gradient has shape {g.shape} but output {i} has "
-                                   f"shape {out.shape}")
-            grads.append(g if g.dtype == out.dtype else g.to(out.dtype))
-            continue
+            g = g if g.dtype == out.dtype else g.to(out.dtype)  # stays on its graph
         else:
             g = np.asarray(g._data if isinstance(g, Tensor) else g, dtype=out.dtype)
-            if g.shape != out.shape:
-                raise RuntimeError(f"{caller}: the gradient has shape {g.shape} but output {i} has "
-                                   f"shape {out.shape}")
-        grads.append(Tensor._from_array(g) if create_graph else g)
+        if g.shape != out.shape:
+            raise RuntimeError(f"{caller}: the gradient has shape {g.shape} but output {i} has "
+                               f"shape {out.shape}")
+        grads.append(Tensor._from_array(g) if create_graph and not isinstance(g, Tensor) else g)
     return grads
 
 
