@@ -69,12 +69,33 @@ class Adam(Optimizer):
                             group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
                             self._decoupled)
 
+    def _flat_keys(self, group):
+        return ("exp_avg", "exp_avg_sq")
+
+    def _update_flat(self, batch, grads, group):
+        if group["amsgrad"]:
+            return False
+        states = batch.state_dicts
+        step = states[0]["step"] + 1
+        for state in states:
+            if state["step"] != step - 1:  # one kernel call shares one step count
+                return False
+        for state in states:
+            state["step"] = step
+        beta1, beta2 = group["betas"]
+        updates.adam_update_many(batch.params, grads, batch.states[0], batch.states[1], step,
+                                 group["lr"], beta1, beta2, group["eps"],
+                                 group["weight_decay"], self._decoupled)
+        return True
+
     def _update_group(self, items, group):
         """Every parameter of the group through one loop: small float32/float64 parameters
         (without amsgrad) are batched, one kernel call for several of one dtype and step count;
-        every other parameter takes ``_update`` on its own."""
+        every other parameter takes ``_update`` on its own. When one call took the whole
+        group, its batch is kept for the next step (optim/_flat.py)."""
         amsgrad = bool(group["amsgrad"])
         batches = {}
+        alone = False
         for p, grad, state in items:
             param = p._data
             self._init_state(param, state, amsgrad)
@@ -83,24 +104,29 @@ class Adam(Optimizer):
             if g is None:
                 self._update(param, grad, state, group)
                 mark_modified(p)
+                alone = True
                 continue
             state["step"] += 1
             key = (param.dtype.char, state["step"])
             batch = batches.get(key)
             if batch is None:
-                batch = batches[key] = ([], [], [], [], [])
+                batch = batches[key] = ([], [], [], [], [], [])
             batch[0].append(param.reshape(-1))
             batch[1].append(g)
             batch[2].append(state["exp_avg"].reshape(-1))
             batch[3].append(state["exp_avg_sq"].reshape(-1))
             batch[4].append(p)
+            batch[5].append(state)
         beta1, beta2 = group["betas"]
-        for (_, step), (params, grads, exp_avgs, exp_avg_sqs, tensors) in batches.items():
+        for (_, step), (params, grads, exp_avgs, exp_avg_sqs, tensors, _) in batches.items():
             updates.adam_update_many(params, grads, exp_avgs, exp_avg_sqs, step, group["lr"],
                                      beta1, beta2, group["eps"], group["weight_decay"],
                                      self._decoupled)
             for p in tensors:
                 mark_modified(p)
+        if len(batches) == 1 and not alone:
+            *_, tensors, states = next(iter(batches.values()))
+            self._keep_flat(group, tensors, states)
 
 
 class AdamW(Adam):

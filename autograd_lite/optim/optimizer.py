@@ -26,6 +26,7 @@ import numpy as np
 from .. import grad_mode
 from .._effects import replayable
 from ..tensor import Tensor, clear_grads, mark_modified
+from ._flat import FlatBatch, covers
 
 
 class _RequiredParameter:
@@ -64,6 +65,7 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state = {}
         self.param_groups = []
+        self._flat_batches = {}  # id(group) -> FlatBatch (optim/_flat.py)
         if isinstance(params, Tensor):
             raise TypeError("params must be an iterable of Tensors or of dicts, not a single "
                             "Tensor: wrap it in a list, e.g. Optimizer([w], ...)")
@@ -151,6 +153,8 @@ class Optimizer:
         with grad_mode.no_grad():
             all_state = self.state
             for group in self.param_groups:
+                if self._step_flat(group, all_state):
+                    continue
                 items = []
                 for p in group["params"]:
                     g = p.grad
@@ -170,6 +174,37 @@ class Optimizer:
                 if items:
                     self._update_group(items, group)
         return loss
+
+    def _step_flat(self, group, all_state):
+        """Update ``group`` through the flat batch an earlier step kept for it
+        (``optim/_flat.py``); False (nothing done, the batch dropped) when there is none or it
+        no longer describes the group."""
+        batch = self._flat_batches.get(id(group))
+        if batch is None:
+            return False
+        grads = batch.gradients(group, all_state)
+        if grads is None or batch.keys != self._flat_keys(group) \
+                or not self._update_flat(batch, grads, group):
+            del self._flat_batches[id(group)]
+            return False
+        batch.mark_modified()
+        return True
+
+    def _keep_flat(self, group, tensors, state_dicts):
+        """After a general step that batched ``tensors`` into one kernel call: keep them as
+        the group's flat batch when they are the whole group."""
+        if covers(group, tensors):
+            self._flat_batches[id(group)] = FlatBatch(tensors, state_dicts,
+                                                      self._flat_keys(group))
+
+    def _flat_keys(self, group):  # pragma: no cover - only optimizers with *_many kernels
+        """The state entries the group's ``*_many`` kernel reads (they must stay the same
+        arrays for a flat batch to be reused)."""
+        raise NotImplementedError
+
+    def _update_flat(self, batch, grads, group):  # pragma: no cover - see _flat_keys
+        """One ``*_many`` update of ``batch`` with the flat ``grads``; False if it cannot."""
+        raise NotImplementedError
 
     def _update_group(self, items, group):
         """Update every ``(parameter, gradient array, state)`` of one group and bump each

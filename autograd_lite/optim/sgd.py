@@ -66,11 +66,23 @@ class SGD(Optimizer):
         updates.sgd_update(param, grad, buf, group["lr"], momentum, group["dampening"],
                            bool(group["nesterov"]), group["weight_decay"])
 
+    def _flat_keys(self, group):
+        return ("momentum_buffer",) if group["momentum"] != 0 else ()
+
+    def _update_flat(self, batch, grads, group):
+        momentum = group["momentum"]
+        updates.sgd_update_many(batch.params, grads, batch.states[0] if batch.keys else [],
+                                group["lr"], momentum, group["dampening"],
+                                bool(group["nesterov"]), group["weight_decay"])
+        return True
+
     def _update_group(self, items, group):
         # small float32/float64 parameters: one kernel call for several (grouped by dtype);
-        # the rest one at a time, as the base class does
+        # the rest one at a time, as the base class does. When one call took the whole group,
+        # its batch is kept for the next step (optim/_flat.py).
         momentum = group["momentum"]
         batches = {}
+        alone = False
         for item in items:
             p, grad, state = item
             param = p._data
@@ -83,18 +95,23 @@ class SGD(Optimizer):
             if g is None:
                 self._update(param, grad, state, group)
                 mark_modified(p)
+                alone = True
                 continue
             batch = batches.get(param.dtype.char)
             if batch is None:
-                batch = batches[param.dtype.char] = ([], [], [], [])
+                batch = batches[param.dtype.char] = ([], [], [], [], [])
             batch[0].append(param.reshape(-1))
             batch[1].append(g)
             if buf is not None:
                 batch[2].append(buf.reshape(-1))
             batch[3].append(p)
-        for params, grads, bufs, tensors in batches.values():
+            batch[4].append(state)
+        for params, grads, bufs, tensors, _ in batches.values():
             updates.sgd_update_many(params, grads, bufs, group["lr"], momentum,
                                     group["dampening"], bool(group["nesterov"]),
                                     group["weight_decay"])
             for p in tensors:
                 mark_modified(p)
+        if len(batches) == 1 and not alone:
+            _, _, _, tensors, states = next(iter(batches.values()))
+            self._keep_flat(group, tensors, states)
