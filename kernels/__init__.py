@@ -32,6 +32,7 @@ _MODULE_NAMES = {
                      "softmax_cross_entropy", "softmax_cross_entropy_backward"),
     "reductions": ("column_sum", "reduce_sum", "reduce_mean", "reduce_var", "reduce_max"),
     "batchnorm": ("batchnorm_forward_train", "batchnorm_forward_eval", "batchnorm_backward"),
+    "bce": ("binary_cross_entropy", "binary_cross_entropy_backward"),
     "dropout_hash": ("dropout", "dropout_backward", "dropout_mask"),
     "optim_updates": ("sgd_step", "rmsprop_step", "adam_step", "adamw_step"),
     "linear": ("linear_forward", "linear_backward", "bias_grad"),

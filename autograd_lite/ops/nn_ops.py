@@ -467,11 +467,15 @@ class BinaryCrossEntropy(NumpyFunction):
 
     @staticmethod
     def forward(ctx, p, y, reduction="none"):
+        ctx.reduction = reduction
+        ctx.kernel = _bce_kernel_ok(p, y)
+        if ctx.kernel:
+            ctx.save_for_backward(p, y)
+            return kernels.binary_cross_entropy(p, y, reduction)
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(p), -100.0)
             log_q = np.maximum(np.log1p(-p), -100.0)
         ctx.save_for_backward(p, y, log_p, log_q)
-        ctx.reduction = reduction
         loss = -(y * log_p + (1.0 - y) * log_q)
         if reduction == "mean":
             return np.asarray(loss.mean(), dtype=p.dtype)
@@ -481,19 +485,27 @@ class BinaryCrossEntropy(NumpyFunction):
 
     @staticmethod
     def backward(ctx, g):
-        p, y, log_p, log_q = ctx.saved_tensors
+        need_p, need_y = ctx.needs_input_grad[:2]
+        if ctx.kernel and g.dtype == ctx.saved_tensors[0].dtype:
+            p, y = ctx.saved_tensors
+            gp, gy = kernels.binary_cross_entropy_backward(g, p, y, ctx.reduction, need_p,
+                                                           need_y)
+            return gp, gy, None
+        p, y, *logs = ctx.saved_tensors
         if ctx.reduction == "mean":
             g = g / p.size
         gp = gy = None
-        if ctx.needs_input_grad[0]:
+        if need_p:
             gp = g * (p - y) / np.maximum(p * (1.0 - p), 1e-12)
-        if ctx.needs_input_grad[1]:
-            gy = g * (log_q - log_p)
+        if need_y:
+            with np.errstate(divide="ignore"):
+                log_p, log_q = logs or (np.log(p), np.log1p(-p))
+            gy = g * (np.maximum(log_q, -100.0) - np.maximum(log_p, -100.0))
         return gp, gy, None
 
     @staticmethod
     def vjp(ctx, g):
-        p, y, _, _ = ctx.saved_tensors
+        p, y = ctx.saved_tensors[:2]
         if ctx.reduction == "mean":
             g = g / p.numel()
         gp = gy = None
@@ -502,6 +514,11 @@ class BinaryCrossEntropy(NumpyFunction):
         if ctx.needs_input_grad[1]:
             gy = g * ((1.0 - p).log().clamp(min=-100.0) - p.log().clamp(min=-100.0))
         return gp, gy, None
+
+
+def _bce_kernel_ok(p, y):
+    """Probabilities and targets the BCE kernel takes: float32/float64 of one dtype."""
+    return kernel_dtype(p.dtype) and y.dtype == p.dtype and y.shape == p.shape
 
 
 def _softplus_neg(x):
