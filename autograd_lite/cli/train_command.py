@@ -48,8 +48,8 @@ def add_parser(subparsers):
     g.add_argument("--dropout", type=float, metavar="P",
                    help="dropout probability between hidden layers, 0 <= p < 1 (default 0.3)")
     g.add_argument("--compile", action=argparse.BooleanOptionalAction,
-                   help="record the training step once and replay it (al.compile; default "
-                        "off)")
+                   help="record the training step once and replay it (al.compile; same "
+                        "results; default: on when the run has 100 steps or more)")
     g.add_argument("--l2", type=float, metavar="LAMBDA",
                    help="L2 regularisation lambda: cost + (1/m)(lambda/2)sum||W||^2 (default 0)")
     g = p.add_argument_group("optimisation")

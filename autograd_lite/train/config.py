@@ -52,6 +52,12 @@ OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 SCHEDULES = ("none", "inverse_time", "exponential", "inverse_sqrt", "inverse_sqrt_step", "step",
              "cosine")
 # the schedule's parameter ("decay") when none is given
+#: the automatic ``compile`` (None) replays the training step when the run has at least this
+#: many steps: recording costs ~5 ms a signature (two per run: full batches and the last
+#: smaller one) and a replayed step saves 0.1-0.2 ms on the default models, so a run of a few
+#: dozen steps does not repay it (docs/compile.md, "Where it is used")
+COMPILE_MIN_STEPS = 100
+
 SCHEDULE_DEFAULTS = {"none": None, "inverse_time": 1.0, "exponential": 0.95, "inverse_sqrt": 1.0,
                      "inverse_sqrt_step": 1.0, "step": 0.5, "cosine": 0.0}
 
@@ -93,7 +99,8 @@ class TrainConfig:
     checkpoint_every: int = 10        # epochs between checkpoints (0: only at the end)
     resume: bool = False
     progress: bool = True
-    compile: bool = False             # replay each training step with al.compile
+    compile: bool | None = None       # replay each training step with al.compile (None:
+                                      # when the run has COMPILE_MIN_STEPS steps or more)
     plots: bool = True
 
     # ---- derived values ----------------------------------------------------------------
@@ -225,6 +232,8 @@ class TrainConfig:
         _int("checkpoint_every", self.checkpoint_every, 0)
         for name in ("resume", "overwrite", "progress", "plots"):
             _bool(name, getattr(self, name))
+        if self.compile is not None:
+            _bool("compile", self.compile)
         if isinstance(self.out, (str, os.PathLike)) and not os.fspath(self.out):
             raise ConfigError("out: the output folder is an empty path; give a folder name")
         if self.resume and self.overwrite:
@@ -240,7 +249,7 @@ class TrainConfig:
 
     # settings that may differ between a run and its resumption
     RESUMABLE_CHANGES = ("epochs", "out", "overwrite", "checkpoint_every", "resume", "progress",
-                         "plots", "bayes_error", "tolerance")
+                         "plots", "bayes_error", "tolerance", "compile")
 
 
 # Bytes per parameter while training: the float32 value, its gradient and two optimizer

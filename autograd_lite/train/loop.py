@@ -28,7 +28,7 @@ from ..serialization import CheckpointError
 from ..data import DataLoader, TensorDataset
 from ..compile import compile as compile_fn
 from ..nn.utils import l2_penalty
-from .config import ConfigError, TrainConfig
+from .config import COMPILE_MIN_STEPS, ConfigError, TrainConfig
 from .data import Splits, splits_for
 from .model import build_model, evaluate, loss_fn
 
@@ -213,6 +213,15 @@ def read_checkpoint_config(path):
     return json.loads(_read_checkpoint(path)["config"])
 
 
+def _compiles(cfg, epoch, loader):
+    """Whether to replay the step with ``al.compile``: ``cfg.compile`` when set, else whether
+    the steps left (epochs × batches) reach ``COMPILE_MIN_STEPS`` (results are the same bits
+    either way; only the time differs)."""
+    if cfg.compile is not None:
+        return cfg.compile
+    return (cfg.epochs - epoch) * len(loader) >= COMPILE_MIN_STEPS
+
+
 def _check_resumable(cfg, saved):
     """The settings that shape the run must match the checkpoint's."""
     mine = cfg.to_dict()
@@ -348,7 +357,7 @@ def train(cfg: TrainConfig, callback=None, log=print, report=True) -> TrainResul
     status = "finished"
     progress = _Progress(cfg.epochs, epoch, log, cfg.progress)
     state = {"model": model, "optimizer": optimizer, "scheduler": scheduler}
-    step = make_step(model, optimizer, cfg.l2, m, compiled=cfg.compile)
+    step = make_step(model, optimizer, cfg.l2, m, compiled=_compiles(cfg, epoch, loader))
     try:
         while epoch < cfg.epochs:
             lr = float(optimizer.param_groups[0]["lr"])

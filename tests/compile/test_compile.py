@@ -198,6 +198,31 @@ def test_train_compile_gives_the_eager_run(settings):
     assert results[0].history == results[1].history
 
 
+@pytest.mark.parametrize("epochs, compiled", [(3, False), (17, True)])
+def test_train_compiles_by_default_when_the_run_is_long_enough(epochs, compiled, monkeypatch):
+    """compile=None (the default): replay when epochs × batches reach COMPILE_MIN_STEPS (moons'
+    700 training points in batches of 64 are 11 steps an epoch: 22 steps stay eager, 132
+    replay), and the history is the eager run's either way."""
+    from autograd_lite.train import TrainConfig
+    from autograd_lite.train import loop
+    from autograd_lite.train.config import COMPILE_MIN_STEPS
+    made = []
+    original = loop.make_step
+
+    def spy(*args, compiled=False, **kwargs):
+        made.append(compiled)
+        return original(*args, compiled=compiled, **kwargs)
+    monkeypatch.setattr(loop, "make_step", spy)
+    histories = []
+    for setting in (None, False):
+        cfg = TrainConfig(dataset="moons", hidden=(16, 8), epochs=epochs, batch_size=64,
+                          progress=False, plots=False, compile=setting, out=None)
+        histories.append(loop.train(cfg, log=None, report=False).history)
+    assert made == [compiled, False]
+    assert (epochs * 6 >= COMPILE_MIN_STEPS) == compiled
+    assert histories[0] == histories[1]
+
+
 def test_one_array_passed_twice_is_a_signature_of_its_own():
     compiled = al.compile(lambda a, b: a * 2 + b)
     x, y = al.tensor([1.0, 2.0]), al.tensor([10.0, 20.0])

@@ -35,6 +35,7 @@ def test_defaults_are_valid_and_describe_the_default_run():
     (dict(n_samples=100), ["n_samples", "digits"]),
     (dict(model="resnet"), ["model", "resnet", "cnn"]),
     (dict(model="cnn", dataset="moons"), ["model", "cnn", "moons"]),
+    (dict(compile="yes"), ["compile", "yes"]),
 ])
 def test_bad_values_raise_clear_errors(change, words):
     with pytest.raises(ConfigError) as info:
