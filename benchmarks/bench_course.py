@@ -37,10 +37,11 @@ from each library's own generator, so the runs differ from the first step and ar
 compared). After the timing: eager and compiled final costs must be identical bit for bit
 (al.compile replays the same kernels in the same order).
 
-Prints a markdown table (medians, min–max over the rounds; ratios of medians; target: compiled
-≤ 0.4× PyTorch) and writes JSON under benchmarks/results/ (git-ignored).
+Prints a markdown table (medians, min–max over the rounds; ratios of medians; the total row
+sums the three experiments' medians; target: compiled ≤ 0.4× PyTorch) and writes JSON under
+benchmarks/results/ (git-ignored). Exit status 1 if compiled and eager disagree.
 
-    python benchmarks/bench_course.py             # full run (scale 0.2, 5 rounds: ~2.5 min)
+    python benchmarks/bench_course.py             # full run (scale 0.2, 5 rounds: ~2 min)
     python benchmarks/bench_course.py --quick     # scale 0.05, 3 rounds (~25 s)
     python benchmarks/bench_course.py --scale 1 --rounds 1   # the examples' own counts
 """
