@@ -1,5 +1,5 @@
-"""Binary cross-entropy on probabilities, forward (reduced or elementwise) and backward, one
-pass each.
+"""Binary cross-entropy on probabilities (forward reduced or elementwise, and backward) and
+on logits (elementwise forward and the logits' gradient), one pass each.
 
 Formula (PyTorch's, docs/course.md "Logistic regression cost"): for a probability ``p`` and a
 target ``y``, ``ℓ = −(y·log p + (1 − y)·log(1 − p))`` with each log clamped at −100 so that
@@ -8,6 +8,11 @@ target ``y``, ``ℓ = −(y·log p + (1 − y)·log(1 − p))`` with each log cl
 and on a small model's batch (W-tiny, 64 elements) those calls were its costliest node
 (17 µs; this kernel 2 µs). The logs are libm's (``math.log``/``math.log1p``) in the array's
 dtype; the sum of a reduction is accumulated in float64.
+
+On a logit ``x`` (no ``pos_weight``): ``ℓ = (1 − y)·x + log(1 + e^(−x))``, the softplus written
+``max(−x, 0) + log1p(e^(−|x|))`` so it is finite for any x, and ``∂ℓ/∂x = (1 − y) − σ(−x)``
+with ``σ(−x) = e/(1 + e)`` or ``1/(1 + e)`` (``e = e^(−|x|)``) by the sign of x; the course's
+experiments (init, regularization, optimizers) all train on this loss.
 """
 import math
 
@@ -112,3 +117,44 @@ def binary_cross_entropy_backward(g, p, y, reduction="mean", need_p=True, need_y
         gy = out_array(None, p.shape, p.dtype, fn)
         _grad_y(p.reshape(-1), g, step, scale, gy.reshape(-1))
     return gp, gy
+
+
+@njit(**_FLAGS)
+def _with_logits_loss(x, y, out):
+    one = x.dtype.type(1.0)
+    zero = x.dtype.type(0.0)
+    for i in range(x.shape[0]):
+        xi = x[i]
+        softplus_neg = max(-xi, zero) + math.log1p(math.exp(-abs(xi)))
+        out[i] = (one - y[i]) * xi + softplus_neg
+
+
+@njit(**_FLAGS)
+def _with_logits_grad(g, x, y, out):
+    one = x.dtype.type(1.0)
+    for i in range(x.shape[0]):
+        xi = x[i]
+        e = math.exp(-abs(xi))
+        sigmoid_neg = e / (one + e) if xi >= 0 else one / (one + e)
+        out[i] = g[i] * ((one - y[i]) - sigmoid_neg)
+
+
+def binary_cross_entropy_with_logits(x, y):
+    """The elementwise loss of logits ``x`` against targets ``y`` (same shape and float dtype)."""
+    fn = "binary_cross_entropy_with_logits"
+    x = as_float(x, fn, "x")
+    y = like(y, x, fn, "y")
+    out = np.empty(x.shape, x.dtype)
+    _with_logits_loss(x.reshape(-1), y.reshape(-1), out.reshape(-1))
+    return out
+
+
+def binary_cross_entropy_with_logits_backward(g, x, y):
+    """The logits' gradient for the elementwise upstream gradient ``g``."""
+    fn = "binary_cross_entropy_with_logits_backward"
+    x = as_float(x, fn, "x")
+    y = like(y, x, fn, "y")
+    g = like(g, x, fn, "grad")
+    out = np.empty(x.shape, x.dtype)
+    _with_logits_grad(g.reshape(-1), x.reshape(-1), y.reshape(-1), out.reshape(-1))
+    return out

@@ -517,7 +517,8 @@ class BinaryCrossEntropy(NumpyFunction):
 
 
 def _bce_kernel_ok(p, y):
-    """Probabilities and targets the BCE kernel takes: float32/float64 of one dtype."""
+    """Probabilities (or logits) and targets the BCE kernels take: float32/float64 of one
+    dtype and shape."""
     return kernel_dtype(p.dtype) and y.dtype == p.dtype and y.shape == p.shape
 
 
@@ -537,6 +538,10 @@ class BinaryCrossEntropyWithLogits(NumpyFunction):
 
     @staticmethod
     def forward(ctx, x, y, pos_weight):
+        ctx.kernel = pos_weight is None and _bce_kernel_ok(x, y)
+        if ctx.kernel:
+            ctx.save_for_backward(x, y, None, None)
+            return kernels.binary_cross_entropy_with_logits(x, y)
         sp = _softplus_neg(x)
         lw = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
         ctx.save_for_backward(x, y, sp, pos_weight)
@@ -547,6 +552,11 @@ class BinaryCrossEntropyWithLogits(NumpyFunction):
         x, y, sp, pos_weight = ctx.saved_tensors
         need_x, need_y, need_pw = ctx.needs_input_grad
         gx = gy = gpw = None
+        if ctx.kernel:
+            if need_x:
+                gx = kernels.binary_cross_entropy_with_logits_backward(
+                    np.asarray(g, x.dtype), x, y)
+            return gx, (g * -x if need_y else None), None
         if need_x:
             lw = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
             gx = g * ((1.0 - y) - lw * _sigmoid(-x))

@@ -81,3 +81,29 @@ def test_bad_input_names_the_arrays():
         kernels.binary_cross_entropy(p.astype(np.float16), p.astype(np.float16))
     with pytest.raises(ValueError, match="one element"):
         kernels.binary_cross_entropy_backward(np.ones(4, np.float32), p, p, "mean")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_with_logits_loss_and_gradient_match_the_formula(dtype):
+    r = rng(3)
+    x = (r.standard_normal((50, 3)) * 8).astype(dtype)
+    x.flat[:4] = [0.0, 1e4, -1e4, 30.0]  # the softplus must stay finite and exact at the ends
+    y = r.uniform(0, 1, x.shape).astype(dtype)
+    g = r.standard_normal(x.shape).astype(dtype)
+    x64, y64 = x.astype(np.float64), y.astype(np.float64)
+    loss64 = (1 - y64) * x64 + np.logaddexp(0.0, -x64)  # log(1 + e^(-x)), independently
+    got = kernels.binary_cross_entropy_with_logits(x, y)
+    assert got.dtype == dtype and got.shape == x.shape
+    np.testing.assert_allclose(got, loss64, rtol=RTOL[dtype] * 8, atol=RTOL[dtype])
+    sigmoid_neg = 0.5 * (1 - np.tanh(x64 / 2))  # σ(−x) without overflow
+    grad64 = g.astype(np.float64) * ((1 - y64) - sigmoid_neg)
+    np.testing.assert_allclose(kernels.binary_cross_entropy_with_logits_backward(g, x, y),
+                               grad64, rtol=RTOL[dtype] * 8, atol=RTOL[dtype])
+
+
+def test_with_logits_bad_input_names_the_arrays():
+    x = np.zeros(4, np.float32)
+    with pytest.raises(ValueError, match="y has shape"):
+        kernels.binary_cross_entropy_with_logits(x, np.zeros(5, np.float32))
+    with pytest.raises(ValueError, match="grad has dtype"):
+        kernels.binary_cross_entropy_with_logits_backward(np.zeros(4), x, x)
