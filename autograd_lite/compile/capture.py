@@ -182,17 +182,9 @@ class Recorder:
         self.steps.append(("backward", plan))
 
     def _plan_backward(self, roots, root_grads, grads):
-        """The walk ``engine._run`` does, written down: for each node (last recorded first)
-        its op step, the grad slots of its outputs, and where each input's gradient goes.
-        Grad slots are numbered per (node, output); the root gradients come first."""
+        """The walk ``engine._run`` does for ``backward(roots, grads)`` inside the call,
+        written down (see ``_plan_walk``)."""
         gslot = {}
-
-        def grad_slot(node, index):
-            key = (id(node), index)
-            if key not in gslot:
-                gslot[key] = len(gslot)
-            return gslot[key]
-
         seeds = []
         for i, (root, g) in enumerate(zip(roots, root_grads)):
             if isinstance(grads[i], Tensor):
@@ -206,16 +198,41 @@ class Recorder:
                     raise CaptureError("backward on a tensor that does not require grad")
                 seeds.append((source, "leaf", root))
             else:
-                seeds.append((source, "node", grad_slot(root._node, root._out_index)))
+                seeds.append((source, "node", _grad_slot(gslot, root._node, root._out_index)))
                 self.backward_roots.add(id(root._node))
+        return self._plan_walk(roots, seeds, gslot)
+
+    def plan_call_backward(self, roots, leaf_input, node_input):
+        """The walk a backward from the call's outputs ``roots`` will do, for a call replayed
+        as one node of the caller's graph (``graph_call.py``): the root gradients are the
+        node's output gradients (``("grad", k)``), and gradients leaving the recording go to
+        the node's inputs: a leaf by ``leaf_input[id(tensor)]``, an argument made by an op
+        outside by ``node_input[(id(node), output index)]``."""
+        gslot = {}
+        seeds = []
+        for k, root in enumerate(roots):
+            if root._node is None or id(root._node) not in self.entry_of:
+                raise CaptureError("it returns a tensor that requires grad but was not made "
+                                   "inside it (an argument, or a tensor from outside)")
+            seeds.append((("grad", k), "node", _grad_slot(gslot, root._node, root._out_index)))
+        return self._plan_walk(roots, seeds, gslot, (leaf_input, node_input))
+
+    def _plan_walk(self, roots, seeds, gslot, inputs=None):
+        """The walk ``engine._run`` does, written down: for each node (last recorded first)
+        its op step, the grad slots of its outputs, and where each input's gradient goes.
+        Grad slots are numbered per (node, output); the root gradients come first. With
+        ``inputs`` (a replay as one node), a gradient that leaves the recording goes to an
+        input of that node (``("input", position, shape, dtype)``)."""
         pending = {r._node: None for r in roots if r._node is not None}
         walk = []
         for node in _engine._reverse_recording_order(pending):
             entry = self.entry_of.get(id(node))
             if entry is None:
+                if inputs is not None:
+                    continue  # an argument's producer: the caller's graph goes on from there
                 raise CaptureError(f"backward reaches {node.name}, an op recorded before the "
                                    f"call (an argument has a grad_fn)")
-            outs = tuple(grad_slot(node, i) if (id(node), i) in gslot else None
+            outs = tuple(_grad_slot(gslot, node, i) if (id(node), i) in gslot else None
                          for i in range(len(node.out_meta)))
             edges = []
             for edge in node.edges:
@@ -223,11 +240,19 @@ class Recorder:
                     edges.append(None)
                     continue
                 target, index, shape, dtype = edge
-                if index is None:
+                if inputs is not None and (index is None or id(target) not in self.entry_of):
+                    leaf_input, node_input = inputs
+                    position = leaf_input.get(id(target)) if index is None \
+                        else node_input.get((id(target), index))
+                    if position is None:
+                        raise CaptureError(f"{node.name}'s gradient reaches a tensor that is "
+                                           f"neither an argument nor a parameter it read")
+                    edges.append(("input", position, shape, dtype))
+                elif index is None:
                     edges.append(("leaf", target, shape, dtype))
                     self.changed.add(id(target))
                 else:
-                    edges.append(("node", grad_slot(target, index), shape, dtype))
+                    edges.append(("node", _grad_slot(gslot, target, index), shape, dtype))
             walk.append((entry[0], node, outs, tuple(edges)))
         return {"seeds": seeds, "walk": walk, "n_grads": len(gslot)}
 
@@ -344,6 +369,14 @@ def recording(rec):
             rec.fail("the framework generator was replaced (manual_seed) inside the function")
         for owner, name, value in reversed(saved):
             setattr(owner, name, value)
+
+
+def _grad_slot(gslot, node, index):
+    """The number of the gradient of ``node``'s output ``index`` (numbered as first met)."""
+    key = (id(node), index)
+    if key not in gslot:
+        gslot[key] = len(gslot)
+    return gslot[key]
 
 
 def _is_iterator(x):

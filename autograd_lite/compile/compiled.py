@@ -9,7 +9,8 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap
 from . import guards
-from .capture import RECORDING_THREADS, Recorder, recording
+from . import graph_call
+from .capture import RECORDING_THREADS, CaptureError, Recorder, recording
 from .replay import Program
 
 #: recordings kept per compiled function (least recently used dropped first): a training
@@ -24,11 +25,12 @@ class CompileWarning(UserWarning):
 class _Entry:
     """One signature's outcome: a Program to replay, or the cause that keeps it eager."""
 
-    __slots__ = ("key", "guards", "program", "outputs", "cause", "hits", "keep")
+    __slots__ = ("key", "guards", "program", "outputs", "cause", "hits", "keep", "graph")
 
     def __init__(self, key):
         self.key, self.guards, self.program, self.outputs = key, None, None, None
         self.cause, self.hits, self.keep = None, 0, None
+        self.graph = None  # a graph_call.CallGraph when the replay is one node of the caller's
 
 
 class CompiledFunction:
@@ -67,11 +69,15 @@ class CompiledFunction:
             rec.fail("detect_anomaly is on")
         with recording(rec):
             result = self.fn(*args, **kwargs)
-        entry.outputs = _output_spec(rec, result)
+        as_node = _returns_graph(rec, result)
+        entry.outputs = _output_spec(rec, result, as_node)
         _check_externals(rec)
         entry.guards = guards.guards_of(rec)
+        call_plan = None
+        if as_node and rec.failure is None:
+            call_plan = self._plan_node(entry, rec, args, kwargs, result)
         if rec.failure is None:
-            entry.program = Program(rec, len(inputs), _slots_of(entry.outputs))
+            entry.program = Program(rec, len(inputs), _slots_of(entry.outputs), call_plan)
         else:
             entry.cause = rec.failure
             if entry.cause not in self._warned:
@@ -87,10 +93,45 @@ class CompiledFunction:
                 del self._entries[oldest]
         return result
 
+    def _plan_node(self, entry, rec, args, kwargs, result):
+        """Plan the replay as one node of the caller's graph (graph_call.py); None, with the
+        recording failed, when its backward cannot be planned."""
+        outputs, tensors = [], []
+        n_inputs = len(_input_objects(args, kwargs))
+        for t in graph_call._tensors(result):
+            found = rec.slot(t._data)
+            if found is None or found[1] < n_inputs:
+                rec.fail("it returns a tensor on the graph together with one that no op inside "
+                         "made (an argument or a tensor from outside, returned as it is)")
+                return None
+            if found not in outputs:
+                outputs.append(found)
+                tensors.append(t)
+        try:
+            externals, root_of, pure, call_plan = graph_call.plan(
+                rec, _input_objects(args, kwargs), tensors)
+        except CaptureError as error:
+            rec.fail(str(error))
+            return None
+        entry.graph = graph_call.CallGraph(externals, tuple(outputs), root_of, pure, self.fn,
+                                           entry.keep)
+        return call_plan
+
     # ---- replay ---------------------------------------------------------------------------
     def _replay(self, entry, args, kwargs):
+        if entry.graph is not None:
+            return self._replay_node(entry, args, kwargs)
         slots = entry.program.run(_inputs(args, kwargs))
         return _build(entry.outputs, slots)
+
+    def _replay_node(self, entry, args, kwargs):
+        graph = entry.graph
+        outs = graph_call.CompiledCall.apply(entry, *_input_objects(args, kwargs),
+                                             *graph.externals)
+        for t, root in zip(outs, graph.root_of):
+            if root is None:  # off the graph in eager too (an integer or detached output)
+                t.requires_grad, t._node = False, None
+        return _build(entry.outputs, dict(zip(graph.outputs, outs)), as_node=True)
 
     # ---- inspection -----------------------------------------------------------------------
     def explain(self, source=False):
@@ -107,7 +148,9 @@ class CompiledFunction:
                     p = entry.program
                     others = [getattr(s[1], "__qualname__", s[1]) for s in p.steps
                               if s[0] == "call"]
-                    lines.append(f"{head}: captured, {p.n_ops} ops, {p.n_backward_nodes} "
+                    how = "captured as one node of the caller's graph" \
+                        if entry.graph is not None else "captured"
+                    lines.append(f"{head}: {how}, {p.n_ops} ops, {p.n_backward_nodes} "
                                  f"backward nodes, calls {others or 'none'}; "
                                  f"{entry.hits} replays")
                     if source:
@@ -142,21 +185,38 @@ def compile(fn=None):  # noqa: A001  (al.compile, as torch.compile)
     return CompiledFunction(fn)
 
 
-def _inputs(args, kwargs):
-    """The arrays of the Tensor and numpy arguments, in order: the first slots."""
+def _input_objects(args, kwargs):
+    """The Tensor and numpy arguments, in order (kwargs by name): the first slots' owners."""
     values = list(args)
     if kwargs:
         values.extend(kwargs[name] for name in sorted(kwargs))
-    return [a._data if isinstance(a, Tensor) else a for a in values
-            if isinstance(a, (Tensor, np.ndarray))]
+    return [a for a in values if isinstance(a, (Tensor, np.ndarray))]
 
 
-def _output_spec(rec, result):
+def _inputs(args, kwargs):
+    """The arrays of the Tensor and numpy arguments, in order: the first slots."""
+    return [a._data if isinstance(a, Tensor) else a for a in _input_objects(args, kwargs)]
+
+
+def _on_graph(rec, t):
+    """A returned tensor that requires grad and whose graph no backward inside consumed."""
+    return t.requires_grad and t._node is not None and id(t._node) not in rec.backward_roots
+
+
+def _returns_graph(rec, result):
+    """Whether the call is replayed as one node of the caller's graph: it returns a tensor on
+    the graph and runs no backward of its own (graph_call.py). A call that does both (a
+    backward inside and a graph output) keeps failing in ``_output_spec``."""
+    if any(step[0] == "backward" for step in rec.steps):
+        return False
+    return any(_on_graph(rec, t) for t in graph_call._tensors(result))
+
+
+def _output_spec(rec, result, as_node=False):
     if isinstance(result, Tensor):
-        if result._node is not None and id(result._node) not in rec.backward_roots \
-                and result.requires_grad:
+        if not as_node and _on_graph(rec, result):
             rec.fail("it returns a tensor on the graph that no backward inside it consumed "
-                     "(a backward outside the function needs the eager graph)")
+                     "and also runs a backward of its own")
         found = rec.slot(result._data)
         if found is not None:
             return ("tensor", found)
@@ -165,7 +225,7 @@ def _output_spec(rec, result):
                      "in)")
         return ("same", result)
     if isinstance(result, (tuple, list)):
-        return (type(result), tuple(_output_spec(rec, r) for r in result))
+        return (type(result), tuple(_output_spec(rec, r, as_node) for r in result))
     if isinstance(result, np.ndarray):
         rec.fail("it returns a numpy array")
     if isinstance(result, dict):
@@ -181,15 +241,19 @@ def _slots_of(spec):
     return [k for s in spec[1] for k in _slots_of(s)]
 
 
-def _build(spec, slots):
+def _build(spec, slots, as_node=False):
+    """The call's result from its spec: ``slots`` maps slot numbers to arrays, or (``as_node``)
+    each output's slot spec to the node's output Tensor."""
     kind = spec[0]
     if kind == "tensor":
         found = spec[1]
+        if as_node:
+            return slots[found]
         array = slots[found[1]]
         return _wrap(array if found[0] == "slot" else array.reshape(found[2]))
     if kind == "same":
         return spec[1]
-    return kind(_build(s, slots) for s in spec[1])
+    return kind(_build(s, slots, as_node) for s in spec[1])
 
 
 def _check_externals(rec):

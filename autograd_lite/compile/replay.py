@@ -64,21 +64,29 @@ def _tensor_backward(fn, ctx, *grads):
 
 class Program:
     """A recording as a generated function: ``run(input_arrays)`` returns ``{slot: array}`` for
-    the slots the outputs need."""
+    the slots the outputs need. With ``call_plan`` (the backward a caller's graph will run
+    through the call, ``Recorder.plan_call_backward``), ``run`` also returns the contexts that
+    backward needs, and ``backward(contexts, output_grads, n_inputs)`` runs it, returning the
+    gradient of each input of the node (``graph_call.py``)."""
 
-    def __init__(self, rec, n_inputs, out_slots):
+    def __init__(self, rec, n_inputs, out_slots, call_plan=None):
         self.steps = rec.steps
         self.n_ops = sum(1 for s in rec.steps if s[0] == "op")
-        self.n_backward_nodes = sum(len(s[1]["walk"]) for s in rec.steps if s[0] == "backward")
-        self.source, namespace = _generate(rec.steps, n_inputs, sorted(set(out_slots)))
+        plans = [s[1] for s in rec.steps if s[0] == "backward"]
+        if call_plan is not None:
+            plans.append(call_plan)
+        self.n_backward_nodes = sum(len(plan["walk"]) for plan in plans)
+        self.source, namespace = _generate(rec.steps, n_inputs, sorted(set(out_slots)),
+                                           call_plan)
         exec(compile(self.source, "<al.compile replay>", "exec"), namespace)  # noqa: S102
         self._run = namespace["replay"]
+        self.backward = namespace.get("replay_backward")
 
     def run(self, inputs):
         return self._run(*inputs)
 
 
-def _generate(steps, n_inputs, out_slots):
+def _generate(steps, n_inputs, out_slots, call_plan=None):
     names = {"new": object.__new__, "Ctx": Context, "URCtx": _ReplayUnrecordedContext,
              "ndarray": np.ndarray, "outputs": _outputs, "route": _route,
              "deliver": _deliver_to_leaf, "zeros": np.zeros, "tbackward": _tensor_backward,
@@ -101,6 +109,8 @@ def _generate(steps, n_inputs, out_slots):
             return "R.next_kernel_seed()"
         if kind == "dict":
             return f"d{spec[1]}"
+        if kind == "grad":
+            return f"G[{spec[1]}]"
         return const(spec[1])
 
     lines = [f"def replay({''.join(f's{k}, ' for k in range(n_inputs))}):"]
@@ -135,7 +145,20 @@ def _generate(steps, n_inputs, out_slots):
             args = [arg(spec) for spec in specs]
             args += [f"{name}={arg(spec)}" for name, spec in kwspecs.items()]
             emit(f"    {const(fn, 'F')}({', '.join(args)})")
-    emit("    return {" + ", ".join(f"{k}: s{k}" for k in out_slots) + "}")
+    slots = "{" + ", ".join(f"{k}: s{k}" for k in out_slots) + "}"
+    if call_plan is None:
+        emit(f"    return {slots}")
+        return "\n".join(lines) + "\n", names
+    # a replay as one node of the caller's graph: keep the contexts its backward reads
+    contexts = sorted({entry for entry, *_ in call_plan["walk"]})
+    emit(f"    return {slots}, ({''.join(f'c{i}, ' for i in contexts)})")
+    emit("")
+    emit("def replay_backward(C, G, n_inputs):")
+    if contexts:
+        emit(f"    {''.join(f'c{i}, ' for i in contexts)}= C")
+    emit("    gin = [None] * n_inputs")
+    _emit_backward(call_plan, emit, const, arg)
+    emit("    return gin")
     return "\n".join(lines) + "\n", names
 
 
@@ -183,5 +206,8 @@ def _emit_backward(plan, emit, const, arg):
                  f"g = route({node_name}, g, {sh}, {dt})")
             if kind == "leaf":
                 emit(f"            deliver({const(target)}, g, None, None)")
+            elif kind == "input":  # leaves the recording: an input of the replayed node
+                emit(f"            gin[{target}] = g if gin[{target}] is None else "
+                     f"gin[{target}] + g")
             else:
                 emit(f"            g{target} = g if g{target} is None else g{target} + g")
