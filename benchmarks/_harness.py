@@ -1,8 +1,12 @@
-"""Shared benchmark plumbing: fixed threads, interleaved repetitions, medians, a markdown table."""
+"""Shared benchmark plumbing: fixed threads, interleaved repetitions, medians, a markdown table,
+the results file."""
+import json
 import os
 import platform
 import statistics
 import time
+
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
 def fix_threads(n):
@@ -62,3 +66,14 @@ def markdown_table(headers, rows):
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def write_results(name, payload, path=None, indent=2):
+    """Write ``payload`` as JSON to ``path``, or to benchmarks/results/<name>-<time>.json
+    (git-ignored); print and return the path."""
+    path = path or os.path.join(RESULTS, time.strftime(f"{name}-%Y%m%d-%H%M%S.json"))
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(payload, f, indent=indent)
+    print("wrote", path)
+    return path

@@ -48,7 +48,6 @@ benchmarks/results/ (git-ignored). Exit status 1 if compiled and eager disagree.
 import argparse
 import gc
 import inspect
-import json
 import math
 import os
 import sys
@@ -61,7 +60,8 @@ EXAMPLES = os.path.join(os.path.dirname(HERE), "examples")
 for _p in (HERE, EXAMPLES):
     if _p not in sys.path:
         sys.path.insert(0, _p)
-from _harness import environment, fix_threads, interleaved, markdown_table, summarize  # noqa: E402
+from _harness import (environment, fix_threads, interleaved, markdown_table, summarize,  # noqa: E402
+                      write_results)
 
 import init_circles  # noqa: E402
 import optimizers_moons  # noqa: E402
@@ -530,14 +530,11 @@ def main(argv=None):
     print("environment:", ", ".join(f"{k}={v}" for k, v in env.items()))
     print(f"total {time.perf_counter() - started:.1f} s")
     if not args.no_json:
-        path = args.json or os.path.join(
-            HERE, "results", time.strftime("bench_course-%Y%m%d-%H%M%S.json"))
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with open(path, "w") as f:
-            json.dump({"mode": mode, "counts": counts, "full_counts": FULL_COUNTS,
-                       "results": stats, "final": finals, "bit_identical": identical,
-                       "torch_check": check, "environment": env, "table": text}, f, indent=2)
-        print("wrote", path)
+        write_results("bench_course", {"mode": mode, "counts": counts,
+                                       "full_counts": FULL_COUNTS, "results": stats,
+                                       "final": finals, "bit_identical": identical,
+                                       "torch_check": check, "environment": env,
+                                       "table": text}, args.json)
     return 0 if all(identical.values()) else 1
 
 

@@ -38,7 +38,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
-from _harness import environment, fix_threads, interleaved, markdown_table, summarize  # noqa: E402
+from _harness import (environment, fix_threads, interleaved, markdown_table, summarize,  # noqa: E402
+                      write_results)
 import numpy_reference as ref  # noqa: E402
 
 #: targets: autograd_lite / PyTorch at 1 thread
@@ -645,14 +646,10 @@ def main(argv=None):
     print("environment:", ", ".join(f"{k}={v}" for k, v in env.items()))
     print(f"total {time.perf_counter() - started:.1f} s")
     if not args.no_json:
-        path = args.json or os.path.join(
-            HERE, "results", time.strftime("bench_e2e-%Y%m%d-%H%M%S.json"))
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with open(path, "w") as f:
-            json.dump({"mode": mode, "results": {str(k): v for k, v in all_results.items()},
-                       "digits_accuracy": accuracy, "environment": env, "table": text}, f,
-                      indent=2)
-        print("wrote", path)
+        write_results("bench_e2e", {"mode": mode, "results": {str(k): v for k, v in
+                                                              all_results.items()},
+                                    "digits_accuracy": accuracy, "environment": env,
+                                    "table": text}, args.json)
     return 0
 
 

@@ -32,6 +32,9 @@ except ImportError:  # PyTorch is optional
     torch = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+from _harness import write_results  # noqa: E402
 F32 = np.float32
 B = 4  # bytes per float32
 
@@ -569,12 +572,8 @@ def main(argv=None):
         sys.stdout.flush()
     print(f"total {time.time() - t0:.1f} s")
     if not args.no_json:
-        out_dir = os.path.join(HERE, "results")
-        os.makedirs(out_dir, exist_ok=True)
-        path = os.path.join(out_dir, f"bench_kernels-{time.strftime('%Y%m%d-%H%M%S')}.json")
-        with open(path, "w") as f:
-            json.dump({"environment": env, "quick": args.quick, "results": everything}, f, indent=1)
-        print(f"wrote {os.path.relpath(path)}")
+        write_results("bench_kernels", {"environment": env, "quick": args.quick,
+                                        "results": everything}, indent=1)
 
 
 if __name__ == "__main__":

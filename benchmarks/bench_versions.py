@@ -5,6 +5,7 @@ the same machine noise; a child times one workload at 1 thread and prints its me
 show what each framework fix bought (a copy of the tree before the fix against the tree after).
 
     python benchmarks/bench_versions.py --before /tmp/before --after . --workloads W-tiny W-digits
+    python benchmarks/bench_versions.py --before /tmp/before --case compiled   # al.compile rows
 """
 import argparse
 import json
@@ -19,7 +20,7 @@ INNER = {"W-mlp": 3, "W-tiny": 300, "W-digits": 2, "W-gradcheck": 2, "overhead":
          "overhead-no_grad": 2000}
 
 
-def child(workload, repeats):
+def child(workload, repeats, case="autograd_lite"):
     sys.path.insert(0, HERE)
     import bench_e2e as b
     import bench_overhead as o
@@ -31,7 +32,7 @@ def child(workload, repeats):
     else:
         make = {"W-mlp": b.mlp_cases, "W-tiny": b.tiny_cases, "W-digits": b.digits_cases,
                 "W-gradcheck": b.gradcheck_cases}[workload]
-        fn = make()["autograd_lite"]
+        fn = make()[case]
     inner = INNER[workload]
     for _ in range(inner):
         fn()
@@ -53,10 +54,13 @@ def main(argv=None):
     parser.add_argument("--workloads", nargs="+", default=list(INNER))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--case", default="autograd_lite",
+                        help="which bench_e2e case of each workload: autograd_lite (eager) or "
+                             "compiled (al.compile)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return child(args.child, args.repeats)
+        return child(args.child, args.repeats, args.case)
     trees = {"before": os.path.abspath(args.before), "after": os.path.abspath(args.after)}
     rows = []
     for workload in args.workloads:
@@ -70,7 +74,7 @@ def main(argv=None):
                 python = own if os.path.exists(own) else sys.executable
                 proc = subprocess.run([python, os.path.abspath(__file__), "--child",
                                        workload, "--repeats", str(args.repeats),
-                                       "--before", "-"], capture_output=True, text=True,
+                                       "--case", args.case, "--before", "-"], capture_output=True, text=True,
                                       env=env, cwd="/")
                 if proc.returncode:
                     raise RuntimeError(proc.stderr[-2000:])
