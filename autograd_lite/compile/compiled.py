@@ -169,7 +169,9 @@ class CompiledFunction:
 def compile(fn=None):  # noqa: A001  (al.compile, as torch.compile)
     """Return a callable that gives ``fn``'s results, replaying a recording of its first call
     for each signature; usable as ``@al.compile``. On a Module, its forward (``__call__``) is
-    compiled."""
+    compiled. A call that returns tensors on the graph without running a backward of its own
+    (a module's forward, the loss outside) replays as one node of the caller's graph
+    (``graph_call.py``); see docs/compile.md."""
     if fn is None:
         return compile
     from ..nn.module import Module
