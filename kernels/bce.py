@@ -39,19 +39,23 @@ def _clamped_logs(p, low):
 
 @njit(**_FLAGS)
 def _loss(p, y, out, store):
-    """Elementwise losses into ``out`` (when ``store``); returns their float64 sum."""
+    """Elementwise losses into ``out`` (when ``store``); returns their float64 sum and the
+    number of probabilities outside [0, 1] (NaN included)."""
     low = p.dtype.type(-100.0)
     one = p.dtype.type(1.0)
     total = 0.0
+    outside = 0
     for i in range(p.shape[0]):
         pi = p[i]
+        if not (pi >= 0 and pi <= one):
+            outside += 1
         yi = y[i]
         log_p, log_q = _clamped_logs(pi, low)
         loss = -(yi * log_p + (one - yi) * log_q)
         if store:
             out[i] = loss
         total += loss
-    return total
+    return total, outside
 
 
 @njit(**_FLAGS)
@@ -76,17 +80,24 @@ def _grad_y(p, g, g_step, scale, out):
         out[i] = g[i * g_step] * scale * (log_q - log_p)
 
 
+#: the message for probabilities outside [0, 1] (the op's numpy path raises the same)
+OUTSIDE = ("binary_cross_entropy: all elements of input must be probabilities in [0, 1] "
+           "(apply sigmoid first, or use binary_cross_entropy_with_logits)")
+
+
 def binary_cross_entropy(p, y, reduction="mean"):
     """The loss of probabilities ``p`` against targets ``y`` (same shape and float dtype):
-    the elementwise array (``"none"``) or its ``"mean"``/``"sum"`` as a 0-d array."""
+    the elementwise array (``"none"``) or its ``"mean"``/``"sum"`` as a 0-d array. A ``p``
+    outside [0, 1] (or NaN) raises ValueError, found in the same pass."""
     fn = "binary_cross_entropy"
     p = as_float(p, fn, "p")
     y = like(y, p, fn, "y", "p")
+    out = np.empty(p.shape, p.dtype) if reduction == "none" else p
+    total, outside = _loss(p.reshape(-1), y.reshape(-1), out.reshape(-1), reduction == "none")
+    if outside:
+        raise ValueError(OUTSIDE)
     if reduction == "none":
-        out = np.empty(p.shape, p.dtype)
-        _loss(p.reshape(-1), y.reshape(-1), out.reshape(-1), True)
         return out
-    total = _loss(p.reshape(-1), y.reshape(-1), p.reshape(-1), False)
     if reduction == "mean":
         total = total / p.size if p.size else np.nan
     return np.asarray(total, dtype=p.dtype)

@@ -469,9 +469,12 @@ class BinaryCrossEntropy(NumpyFunction):
     def forward(ctx, p, y, reduction="none"):
         ctx.reduction = reduction
         ctx.kernel = _bce_kernel_ok(p, y)
-        if ctx.kernel:
+        if ctx.kernel:  # the kernel checks the range in its pass (so does every replay)
             ctx.save_for_backward(p, y)
             return kernels.binary_cross_entropy(p, y, reduction)
+        # min/max propagate NaN, and NaN compares False: one test catches both
+        if p.size and not (p.min() >= 0 and p.max() <= 1):
+            raise ValueError(kernels.bce.OUTSIDE)
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(p), -100.0)
             log_q = np.maximum(np.log1p(-p), -100.0)

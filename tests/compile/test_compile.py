@@ -223,6 +223,20 @@ def test_train_compiles_by_default_when_the_run_is_long_enough(epochs, compiled,
     assert histories[0] == histories[1]
 
 
+def test_a_replay_checks_binary_cross_entropy_probabilities_as_eager_does():
+    """The [0, 1] check is in the op (the kernel's pass), so a replay raises as eager does."""
+    _, y = _data(8, 2)
+    probe = al.compile(lambda p, t: F.binary_cross_entropy(p, t))
+    p = al.tensor(np.full((8, 1), 0.25, np.float32), requires_grad=True)
+    probe(p, y)
+    probe(p, y).backward()
+    assert probe.captured
+    p._data[0, 0] = 1.5  # changed behind the recording's back: the replayed op finds it
+    for call in (probe, lambda p, t: F.binary_cross_entropy(p, t)):
+        with pytest.raises(ValueError, match=r"probabilities in \[0, 1\]"):
+            call(p, y)
+
+
 def test_one_array_passed_twice_is_a_signature_of_its_own():
     compiled = al.compile(lambda a, b: a * 2 + b)
     x, y = al.tensor([1.0, 2.0]), al.tensor([10.0, 20.0])

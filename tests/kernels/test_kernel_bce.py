@@ -39,12 +39,14 @@ def test_elementwise_and_reduced_losses_match_the_formula(dtype):
         np.testing.assert_allclose(got, expected, rtol=SUM_RTOL[dtype])
 
 
-def test_clamped_ends_are_finite_and_nan_propagates():
-    p = np.array([0.0, 1.0, np.nan], np.float32)
-    y = np.array([1.0, 0.0, 1.0], np.float32)
-    got = kernels.binary_cross_entropy(p, y, "none")
-    np.testing.assert_array_equal(got[:2], [100.0, 100.0])
-    assert np.isnan(got[2])
+def test_clamped_ends_are_finite_and_probabilities_outside_raise():
+    p = np.array([0.0, 1.0], np.float32)
+    y = np.array([1.0, 0.0], np.float32)
+    np.testing.assert_array_equal(kernels.binary_cross_entropy(p, y, "none"), [100.0, 100.0])
+    for bad in (np.nan, 1.5, -1e-7):
+        for reduction in ("none", "mean"):
+            with pytest.raises(ValueError, match=r"probabilities in \[0, 1\]"):
+                kernels.binary_cross_entropy(np.array([0.5, bad]), np.ones(2), reduction)
     assert np.isnan(kernels.binary_cross_entropy(np.empty(0), np.empty(0), "mean"))
     assert kernels.binary_cross_entropy(np.empty(0), np.empty(0), "sum") == 0.0
 
