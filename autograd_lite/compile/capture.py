@@ -298,12 +298,27 @@ class _GuardedGenerator:
 RECORDING_THREADS = set()
 
 
+#: one recording at a time in the process: the swaps below are process-wide, and two
+#: overlapping recordings that did not end in reverse order would undo each other's (the later
+#: one losing its hooks, then putting the earlier one's back for good). Other threads' eager
+#: calls and replays do not take it; a thread that records waits for the one recording now.
+_RECORDING_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def recording(rec):
     """Swap the entry points listed in the module docstring for recording versions; restore
     them however the call ends. The one place where recording hooks into the framework. The
-    swaps are process-wide, so each one passes other threads' calls straight to the original.
+    swaps are process-wide, so each one passes other threads' calls straight to the original,
+    and recordings take turns (``_RECORDING_LOCK``).
     """
+    with _RECORDING_LOCK:
+        with _swapped(rec):
+            yield rec
+
+
+@contextlib.contextmanager
+def _swapped(rec):
     thread = threading.get_ident()
     saved = []
 

@@ -292,6 +292,56 @@ def test_a_compiled_function_called_inside_another_recording():
     assert outer.captured and inner.captured
 
 
+def test_two_threads_recording_at_once_both_replay_right():
+    """Recordings swap process-wide entry points; two overlapping ones that do not end in
+    reverse order would undo each other's swaps (the later one losing its hooks, then putting
+    the earlier one's back for good), so they take turns. Here thread A's recording waits (up
+    to 0.5 s) for B's to start, and B's waits (up to 0.5 s) for A's to end."""
+    import threading
+    from autograd_lite.autograd.function import Function
+    apply_before = Function.__dict__["apply"]
+    a_in, b_in, a_done = threading.Event(), threading.Event(), threading.Event()
+    made = {name: (_tiny(0), _tiny(0)) for name in ("a", "b")}  # manual_seed: not in a thread
+    results = {}
+
+    def work(name, scale):
+        (model, opt), (reference, ref_opt) = made[name]
+        eager = _stepper(reference, ref_opt, F.binary_cross_entropy)
+        inner = _stepper(model, opt, F.binary_cross_entropy)
+
+        def step(x, y):
+            if name == "a" and not a_in.is_set():
+                a_in.set()
+                b_in.wait(0.5)
+            if name == "b" and not b_in.is_set():
+                b_in.set()
+                a_done.wait(0.5)
+            return inner(x, y * scale)
+
+        compiled = al.compile(step)
+        x, y = _data(16, 2, seed=3)
+        if name == "b":
+            a_in.wait(5)
+        first = compiled(x, y).item()
+        if name == "a":
+            a_done.set()
+        losses = [(first, eager(x, y * scale).item())]
+        losses += [(compiled(x, y).item(), eager(x, y * scale).item()) for _ in range(3)]
+        results[name] = (losses, compiled.captured)
+
+    threads = [threading.Thread(target=work, args=(name, scale))
+               for name, scale in (("a", 1.0), ("b", 0.5))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert Function.__dict__["apply"] is apply_before
+    for name in ("a", "b"):
+        losses, captured = results[name]
+        assert captured, name
+        assert all(c == e for c, e in losses), (name, losses)
+
+
 def test_the_cache_is_bounded():
     from autograd_lite.compile import CACHE_SIZE
     compiled = al.compile(lambda x: x * 2)
