@@ -98,7 +98,7 @@ class CompiledFunction:
         recording failed, when its backward cannot be planned."""
         outputs, tensors = [], []
         n_inputs = len(_input_objects(args, kwargs))
-        for t in graph_call._tensors(result):
+        for t in graph_call.tensors_of(result):
             found = rec.slot(t._data)
             if found is None or found[1] < n_inputs:
                 rec.fail("it returns a tensor on the graph together with one that no op inside "
@@ -211,7 +211,7 @@ def _returns_graph(rec, result):
     backward inside and a graph output) keeps failing in ``_output_spec``."""
     if any(step[0] == "backward" for step in rec.steps):
         return False
-    return any(_on_graph(rec, t) for t in graph_call._tensors(result))
+    return any(_on_graph(rec, t) for t in graph_call.tensors_of(result))
 
 
 def _output_spec(rec, result, as_node=False):

@@ -118,7 +118,7 @@ class CompiledCall(NumpyFunction):
         args, kwargs = _with_inputs(graph.keep, given)
         with grad_mode.enable_grad():
             result = graph.fn(*args, **kwargs)
-        outs = _tensors(result)
+        outs = tensors_of(result)
         pairs = [(outs[j], grads[j]) for j, root in enumerate(graph.root_of) if root is not None]
         wrt = [(k, t) for k, t in enumerate(inputs)
                if isinstance(t, Tensor) and ctx.needs_input_grad[k + 1]]
@@ -130,12 +130,12 @@ class CompiledCall(NumpyFunction):
         return (None, *gin)
 
 
-def _tensors(result):
+def tensors_of(result):
     """The Tensor outputs of a call's result, in order (``compiled._output_spec``'s order)."""
     if isinstance(result, Tensor):
         return [result]
     if isinstance(result, (tuple, list)):
-        return [t for r in result for t in _tensors(r)]
+        return [t for r in result for t in tensors_of(r)]
     return []
 
 
