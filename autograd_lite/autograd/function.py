@@ -416,8 +416,6 @@ def _record_saved_versions(ctx, inputs, outputs):
     for anything else), so that a ``vjp`` under ``create_graph`` gets it back on the graph."""
     versions = ctx._versions or []
     sources = []
-    if len(ctx._saved) * len(inputs) > 16:
-        return _record_saved_versions_by_id(ctx, inputs, outputs, versions)
     for item in ctx._saved:
         source = None
         k = 0
@@ -435,30 +433,6 @@ def _record_saved_versions(ctx, inputs, outputs):
                     source = j
                     break
                 j -= 1
-        sources.append(source)
-    ctx._versions = versions
-    ctx._sources = sources
-
-
-def _record_saved_versions_by_id(ctx, inputs, outputs, versions):
-    """``_record_saved_versions`` for many saved arrays and inputs (al.compile's replayed call
-    saves every input): one lookup per saved array instead of a scan of the inputs. The first
-    input (then output) holding an array wins, as in the scan."""
-    owner = {}
-    for j in range(len(outputs) - 1, -1, -1):
-        owner[id(outputs[j]._data)] = (-1 - j, outputs[j])
-    for k in range(len(inputs) - 1, -1, -1):
-        t = inputs[k]
-        if isinstance(t, Tensor):
-            owner[id(t._data)] = (k, t)
-    sources = []
-    for item in ctx._saved:
-        found = owner.get(id(item))
-        if found is None:
-            sources.append(None)
-            continue
-        source, t = found
-        versions.append((t._version, t._version[0]))
         sources.append(source)
     ctx._versions = versions
     ctx._sources = sources
