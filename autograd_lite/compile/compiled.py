@@ -97,7 +97,8 @@ class CompiledFunction:
         """Plan the replay as one node of the caller's graph (graph_call.py); None, with the
         recording failed, when its backward cannot be planned."""
         outputs, tensors = [], []
-        n_inputs = len(_input_objects(args, kwargs))
+        objects = guards.input_objects(args, kwargs)
+        n_inputs = len(objects)
         for t in graph_call.tensors_of(result):
             found = rec.slot(t._data)
             if found is None or found[1] < n_inputs:
@@ -108,8 +109,7 @@ class CompiledFunction:
                 outputs.append(found)
                 tensors.append(t)
         try:
-            externals, root_of, pure, call_plan = graph_call.plan(
-                rec, _input_objects(args, kwargs), tensors)
+            externals, root_of, pure, call_plan = graph_call.plan(rec, objects, tensors)
         except CaptureError as error:
             rec.fail(str(error))
             return None
@@ -126,7 +126,7 @@ class CompiledFunction:
 
     def _replay_node(self, entry, args, kwargs):
         graph = entry.graph
-        outs = graph_call.CompiledCall.apply(entry, *_input_objects(args, kwargs),
+        outs = graph_call.CompiledCall.apply(entry, *guards.input_objects(args, kwargs),
                                              *graph.externals)
         for t, root in zip(outs, graph.root_of):
             if root is None:  # off the graph in eager too (an integer or detached output)
@@ -187,17 +187,9 @@ def compile(fn=None):  # noqa: A001  (al.compile, as torch.compile)
     return CompiledFunction(fn)
 
 
-def _input_objects(args, kwargs):
-    """The Tensor and numpy arguments, in order (kwargs by name): the first slots' owners."""
-    values = list(args)
-    if kwargs:
-        values.extend(kwargs[name] for name in sorted(kwargs))
-    return [a for a in values if isinstance(a, (Tensor, np.ndarray))]
-
-
 def _inputs(args, kwargs):
     """The arrays of the Tensor and numpy arguments, in order: the first slots."""
-    return [a._data if isinstance(a, Tensor) else a for a in _input_objects(args, kwargs)]
+    return [a._data if isinstance(a, Tensor) else a for a in guards.input_objects(args, kwargs)]
 
 
 def _on_graph(rec, t):

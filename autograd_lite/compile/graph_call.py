@@ -21,12 +21,11 @@ Same bits as eager except where eager sums a gradient of one tensor from inside 
 the call (an argument also used by the caller, a parameter used twice inside whose ``.grad``
 already holds a value): the replay adds the inside contributions first, then hands their sum on.
 """
-import numpy as np
-
 from .. import autograd as _autograd
 from .. import grad_mode
 from ..autograd.function import NumpyFunction
 from ..tensor import Tensor
+from . import guards
 
 
 class CallGraph:
@@ -115,7 +114,7 @@ class CompiledCall(NumpyFunction):
         # array arguments go back as the arrays they were
         given = [t if _was_tensor(ctx, k) else raw
                  for k, (raw, t) in enumerate(zip(ctx._saved[:n_args], inputs[:n_args]))]
-        args, kwargs = _with_inputs(graph.keep, given)
+        args, kwargs = guards.with_inputs(*graph.keep, given)
         with grad_mode.enable_grad():
             result = graph.fn(*args, **kwargs)
         outs = tensors_of(result)
@@ -137,23 +136,6 @@ def tensors_of(result):
     if isinstance(result, (tuple, list)):
         return [t for r in result for t in tensors_of(r)]
     return []
-
-
-def _with_inputs(keep, inputs):
-    """The recorded call's ``(args, kwargs)`` with its Tensor and array arguments replaced, in
-    input-slot order (``compiled._inputs``), by ``inputs``."""
-    args, kwargs = keep
-    inputs = iter(inputs)
-    args = [next(inputs) if isinstance(a, Tensor) or _is_array(a) else a for a in args]
-    kwargs = dict(kwargs)
-    for name in sorted(kwargs):
-        if isinstance(kwargs[name], Tensor) or _is_array(kwargs[name]):
-            kwargs[name] = next(inputs)
-    return args, kwargs
-
-
-def _is_array(x):
-    return isinstance(x, np.ndarray)
 
 
 def _was_tensor(ctx, k):

@@ -52,6 +52,31 @@ def signature(args, kwargs):
     return tuple(key)
 
 
+def _is_input(a):
+    """An argument whose array is an input slot of a recording (a Tensor or a numpy array)."""
+    return isinstance(a, (Tensor, np.ndarray))
+
+
+def input_objects(args, kwargs):
+    """The Tensor and numpy arguments in input-slot order: positional, then keywords by name."""
+    values = list(args)
+    if kwargs:
+        values.extend(kwargs[name] for name in sorted(kwargs))
+    return [a for a in values if _is_input(a)]
+
+
+def with_inputs(args, kwargs, inputs):
+    """``(args, kwargs)`` with the arguments ``input_objects`` lists replaced, in its order, by
+    ``inputs``."""
+    inputs = iter(inputs)
+    args = [next(inputs) if _is_input(a) else a for a in args]
+    kwargs = dict(kwargs)
+    for name in sorted(kwargs):
+        if _is_input(kwargs[name]):
+            kwargs[name] = next(inputs)
+    return args, kwargs
+
+
 def guards_of(rec):
     """What to check: each module that ran with its training flag and the parameters, buffers
     and children it held (by identity: a layer or parameter replaced between calls is a new
