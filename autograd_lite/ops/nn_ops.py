@@ -489,12 +489,11 @@ class BinaryCrossEntropy(NumpyFunction):
     @staticmethod
     def backward(ctx, g):
         need_p, need_y = ctx.needs_input_grad[:2]
-        if ctx.kernel and g.dtype == ctx.saved_tensors[0].dtype:
-            p, y = ctx.saved_tensors
+        p, y, *logs = ctx.saved_tensors
+        if ctx.kernel and g.dtype == p.dtype:
             gp, gy = kernels.binary_cross_entropy_backward(g, p, y, ctx.reduction, need_p,
                                                            need_y)
             return gp, gy, None
-        p, y, *logs = ctx.saved_tensors
         if ctx.reduction == "mean":
             g = g / p.size
         gp = gy = None
