@@ -7,7 +7,6 @@ unbatched inputs, 1-D as 2-D with a unit height) and checks them with PyTorch's 
 Output size per axis: ⌊(size + pad_lo + pad_hi − dilation·(kernel − 1) − 1) / stride⌋ + 1;
 transposed: (size − 1)·stride − pad_lo − pad_hi + dilation·(kernel − 1) + output_padding + 1.
 """
-import math
 import numbers
 
 import numpy as np
@@ -234,11 +233,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.weight.shape[1] * int(np.prod(self.kernel_size))
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.layer_default_(self.weight, self.bias)
 
     def extra_repr(self):
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "

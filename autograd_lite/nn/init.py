@@ -137,6 +137,18 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
     return uniform_(tensor, -bound, bound)
 
 
+def layer_default_(weight, bias=None):
+    """PyTorch's default initialisation of Linear and the convolutions: the weight
+    ``kaiming_uniform_(a=√5)``, i.e. U(±1/√fan_in), and the bias U(±1/√fan_in) (fan_in of the
+    weight: in·∏kernel), drawn in that order."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in = _calculate_fan_in_and_fan_out(weight)[0]
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)
+    return weight
+
+
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
     """He normal: N(0, std²) with std = gain/√fan. With nonlinearity="relu" and fan_in this is
     the course's ``randn · √(2/n[l−1])``."""

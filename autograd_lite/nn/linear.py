@@ -1,5 +1,4 @@
 """``Linear``: y = x Wᵀ + b, with PyTorch's parameter layout and default initialisation."""
-import math
 
 import numpy as np
 
@@ -26,10 +25,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.layer_default_(self.weight, self.bias)
 
     def forward(self, x):
         # read the registry directly: self.weight goes through Module.__getattr__ (~0.5 µs)
