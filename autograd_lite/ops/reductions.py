@@ -300,10 +300,7 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
         unbiased (bool, optional): True for ``correction=1``, False for ``correction=0``.
         correction (int, optional): subtracted from the number of elements ``N``.
     """
-    dim = dim_or_axis(dim, axis, "var")
-    _require_float(x, "var")
-    return Var.apply(x, normalize_dims(dim, x.ndim, "var"),
-                     _correction(unbiased, correction, "var"), keepdim)
+    return Var.apply(x, *_spread_args(x, dim, axis, unbiased, correction, "var"), keepdim)
 
 
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):
@@ -317,10 +314,14 @@ def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
         unbiased (bool, optional): True for ``correction=1``, False for ``correction=0``.
         correction (int, optional): subtracted from the number of elements ``N``.
     """
-    dim = dim_or_axis(dim, axis, "std")
-    _require_float(x, "std")
-    return Std.apply(x, normalize_dims(dim, x.ndim, "std"),
-                     _correction(unbiased, correction, "std"), keepdim)
+    return Std.apply(x, *_spread_args(x, dim, axis, unbiased, correction, "std"), keepdim)
+
+
+def _spread_args(x, dim, axis, unbiased, correction, name):
+    """The checked ``(dims, correction)`` of ``var``/``std``."""
+    dim = dim_or_axis(dim, axis, name)
+    _require_float(x, name)
+    return normalize_dims(dim, x.ndim, name), _correction(unbiased, correction, name)
 
 
 def _max_or_min(x, dim, keepdim, is_max):
