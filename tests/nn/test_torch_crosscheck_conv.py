@@ -7,6 +7,7 @@ import pytest
 import autograd_lite as al
 from autograd_lite import nn
 from autograd_lite.nn import functional as F
+from torch_compare import compare
 
 torch = pytest.importorskip("torch", reason="PyTorch is an optional cross-check; not installed")
 TF = torch.nn.functional
@@ -15,16 +16,7 @@ RNG = np.random.default_rng(121)
 
 
 def _compare(ours_fn, theirs_fn, arrays, rtol=1e-10, atol=1e-11):
-    ours = [al.tensor(a, requires_grad=True) for a in arrays]
-    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
-    out, ref = ours_fn(*ours), theirs_fn(*theirs)
-    np.testing.assert_allclose(out._data, ref.detach().numpy(), rtol=rtol, atol=atol)
-    seed = RNG.standard_normal(tuple(ref.shape))
-    out.backward(seed)
-    ref.backward(torch.tensor(seed))
-    for k, (a, t) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(a.grad._data, t.grad.numpy(), rtol=rtol, atol=atol,
-                                   err_msg=f"gradient of input {k}")
+    compare(ours_fn, theirs_fn, arrays, RNG, rtol, atol)
 
 
 def _x(*shape):

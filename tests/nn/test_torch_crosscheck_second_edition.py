@@ -9,6 +9,7 @@ import pytest
 import autograd_lite as al
 from autograd_lite import nn
 from autograd_lite.nn import functional as F
+from torch_compare import compare
 
 torch = pytest.importorskip("torch", reason="PyTorch is an optional cross-check; not installed")
 TF = torch.nn.functional
@@ -17,29 +18,7 @@ RNG = np.random.default_rng(12)
 
 
 def _compare(ours_fn, theirs_fn, arrays, rtol=1e-10, atol=1e-12):
-    """Call both on the same float64 arrays (int/bool arrays pass through without grad);
-    compare the output and, after backward of the same random seed, every float input's
-    gradient."""
-    ours, theirs = [], []
-    for a in arrays:
-        if isinstance(a, np.ndarray) and a.dtype.kind == "f":
-            ours.append(al.tensor(a, dtype=np.float64, requires_grad=True))
-            theirs.append(torch.tensor(a, dtype=torch.float64, requires_grad=True))
-        elif isinstance(a, np.ndarray):
-            ours.append(al.tensor(a))
-            theirs.append(torch.tensor(a))
-        else:
-            ours.append(a)
-            theirs.append(a)
-    out, ref = ours_fn(*ours), theirs_fn(*theirs)
-    np.testing.assert_allclose(out._data, ref.detach().numpy(), rtol=rtol, atol=atol)
-    seed = RNG.standard_normal(tuple(ref.shape))
-    out.backward(seed)
-    ref.backward(torch.tensor(seed))
-    for k, (a, t) in enumerate(zip(ours, theirs)):
-        if isinstance(t, torch.Tensor) and t.requires_grad:
-            np.testing.assert_allclose(a.grad._data, t.grad.numpy(), rtol=rtol, atol=atol,
-                                       err_msg=f"gradient of input {k}")
+    compare(ours_fn, theirs_fn, arrays, RNG, rtol, atol)
 
 
 def _x(*shape, scale=1.0):
