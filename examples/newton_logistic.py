@@ -65,8 +65,9 @@ def value_and_grad(J, w):
     return float(loss.item()), g.numpy().astype(np.float64)
 
 
-def newton(J, w0, tol=1e-8, max_steps=50):
-    """Newton's method: solve H(w)·Δ = ∇J(w), then w := w − Δ."""
+def _descend(J, w0, step_of, tol, max_steps):
+    """w := w − step_of(w, ∇J(w)) until ‖∇J(w)‖ < tol; returns (w, [(J, ‖∇J‖) per iterate],
+    the number of steps taken, or None if max_steps ran out)."""
     w = w0.copy()
     history = []
     for step in range(max_steps + 1):
@@ -74,22 +75,19 @@ def newton(J, w0, tol=1e-8, max_steps=50):
         history.append((loss, np.linalg.norm(g)))
         if history[-1][1] < tol:
             return w, history, step
-        H = hessian(J, al.tensor(w, dtype=al.float64)).numpy()
-        w = w - np.linalg.solve(H, g)
+        w = w - step_of(w, g)
     return w, history, None
+
+
+def newton(J, w0, tol=1e-8, max_steps=50):
+    """Newton's method: solve H(w)·Δ = ∇J(w), then w := w − Δ."""
+    return _descend(J, w0, lambda w, g: np.linalg.solve(
+        hessian(J, al.tensor(w, dtype=al.float64)).numpy(), g), tol, max_steps)
 
 
 def gradient_descent(J, w0, lr, tol=1e-8, max_steps=100_000):
     """Gradient descent w := w − lr·∇J(w) until ‖∇J‖ < tol."""
-    w = w0.copy()
-    history = []
-    for step in range(max_steps + 1):
-        loss, g = value_and_grad(J, w)
-        history.append((loss, np.linalg.norm(g)))
-        if history[-1][1] < tol:
-            return w, history, step
-        w = w - lr * g
-    return w, history, None
+    return _descend(J, w0, lambda w, g: lr * g, tol, max_steps)
 
 
 def run(n_samples=200, lam=0.01, tol=1e-8, seed=0, max_gd_steps=100_000):
