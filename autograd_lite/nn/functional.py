@@ -10,6 +10,7 @@ from .. import ops, random
 from .._effects import replayable
 from ..errors import OpError
 from ..ops import nn_ops as fused
+from ..ops.gather_scatter import index_array
 from ..tensor import Tensor, mark_modified
 
 __all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
@@ -201,11 +202,8 @@ def update_running_stats(running_mean, running_var, stats, m):
 
 
 # ---- losses -------------------------------------------------------------------------------
-def _int_target(target, who):
-    array = target._data if isinstance(target, Tensor) else np.asarray(target)
-    if array.dtype.kind not in "iu":
-        raise TypeError(f"{who}: integer class labels expected, got a {array.dtype} target")
-    return array.astype(np.int64, copy=False)
+#: what an integer target is, in index_array's message
+_LABELS = "the target (class labels)"
 
 
 def _classes_last(input, who):
@@ -264,7 +262,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         out_shape = _check_target_shape(input, target_shape[:1] + target_shape[2:]
                                         if input.ndim > 1 else (), "cross_entropy")
     else:
-        labels = _int_target(target, "cross_entropy")
+        labels = index_array(target, "cross_entropy", _LABELS)
         out_shape = _check_target_shape(input, labels.shape, "cross_entropy")
         flat_target = labels.reshape(-1)
     loss = fused.CrossEntropy.apply(logits, flat_target, weight, int(ignore_index), reduction,
@@ -279,7 +277,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  
     ℓᵢ = −w[yᵢ]·input[i, yᵢ]; the mean divides by Σ w[yᵢ] over samples not ignored."""
     _check_reduction(reduction, "nll_loss")
     input = _tensor(input, "nll_loss")
-    labels = _int_target(target, "nll_loss")
+    labels = index_array(target, "nll_loss", _LABELS)
     out_shape = _check_target_shape(input, labels.shape, "nll_loss")
     logp = _classes_last(input, "nll_loss")
     n_classes = logp.shape[1]

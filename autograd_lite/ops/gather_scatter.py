@@ -35,11 +35,12 @@ def axis_alias(fn):
     return call
 
 
-def index_array(index, op):
-    """An integer index (Tensor, array, list or int) as an int64 array; TypeError otherwise."""
+def index_array(index, op, what="the index"):
+    """An integer index (Tensor, array, list or int) as an int64 array; TypeError, naming
+    ``what`` it is, otherwise."""
     array = index._data if isinstance(index, Tensor) else np.asarray(index)
     if array.dtype.kind not in "iu":
-        raise TypeError(f"{op}: the index must be an integer tensor, got {array.dtype}")
+        raise TypeError(f"{op}: {what} must be an integer tensor, got {array.dtype}")
     return array.astype(np.int64, copy=False)
 
 
